@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface VireoWeb {
+  /** The URL with the token, as `vireo web` printed it. */
+  url: string
+  /** The origin (http://127.0.0.1:PORT). */
+  origin: string
+  token: string
+  home: string
+  process: ChildProcess
+  /** Stops the web host (SIGTERM); VMs keep running. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the real web host (`node bin/vireo.js web`, from the built app) on a free loopback
+ * port, with its own VIREO_HOME: each test file gets a throwaway data folder.
+ */
+export async function startVireoWeb(options: { home?: string; port?: number } = {}): Promise<VireoWeb> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'vireo-e2e-'))
+  const token = `e2e${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
+  const child = spawn(
+    process.execPath,
+    ['bin/vireo.js', 'web', '--port', String(options.port ?? 0), '--token', token],
+    { env: { ...process.env, VIREO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vireo web did not start:\n${output}`)), 30_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /running at (http:\/\/\S+)/.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`vireo web exited with ${code}:\n${output}`))
+    })
+  })
+  return {
+    url,
+    origin: new URL(url).origin,
+    token,
+    home,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/** Removes a test's VIREO_HOME after forcing off any VM still running in it. */
+export async function removeHome(home: string): Promise<void> {
+  const { execFileSync } = await import('node:child_process')
+  try {
+    const vms = JSON.parse(
+      execFileSync(process.execPath, ['bin/vireo.js', 'list', '--json'], { env: { ...process.env, VIREO_HOME: home } }).toString(),
+    ) as { id: string; state: string }[]
+    for (const vm of vms.filter((v) => v.state !== 'stopped' && v.state !== 'crashed')) {
+      execFileSync(process.execPath, ['bin/vireo.js', 'stop', vm.id], { env: { ...process.env, VIREO_HOME: home } })
+    }
+  } catch {
+    // Nothing listed: nothing to stop.
+  }
+  rmSync(home, { recursive: true, force: true })
+}

@@ -1,0 +1,38 @@
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+// The layer rules of ARCHITECTURE.md live in eslint.config.js; these tests prove the lint
+// really fails on a forbidden import (and stays quiet on an allowed one).
+const eslint = new ESLint()
+
+async function messages(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? []).filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => m.message)
+}
+
+describe('layer rules', () => {
+  it('core may not import electron', async () => {
+    expect(await messages('src-main/core/vms/x.ts', "import { app } from 'electron'\nexport const a = app\n")).toHaveLength(1)
+  })
+
+  it('core may not import a front door', async () => {
+    expect(await messages('src-main/core/x.ts', "import { startWebHost } from '../web/web-host'\nexport const a = startWebHost\n")).toHaveLength(1)
+    expect(await messages('src-main/core/x.ts', "import { runWeb } from '../cli/web-command'\nexport const a = runWeb\n")).toHaveLength(1)
+  })
+
+  it('core may not serve HTTP', async () => {
+    expect(await messages('src-main/core/x.ts', "import { createServer } from 'node:http'\nexport const a = createServer\n")).toHaveLength(1)
+  })
+
+  it('the renderer may import only types from the API', async () => {
+    const file = 'src-renderer/src/x.ts'
+    expect(await messages(file, "import type { VmSummary } from '../../src-main/api/types'\nexport type A = VmSummary\n")).toHaveLength(0)
+    expect(await messages(file, "import { methods } from '../../src-main/api/contract'\nexport const a = methods\n")).toHaveLength(1)
+    expect(await messages(file, "import { Vireo } from '../../src-main/core/vireo'\nexport const a = Vireo\n")).toHaveLength(1)
+    expect(await messages(file, "import { ipcRenderer } from 'electron'\nexport const a = ipcRenderer\n")).toHaveLength(1)
+  })
+
+  it('the web host may not import the Electron door', async () => {
+    expect(await messages('src-main/web/x.ts', "import { windowOptions } from '../electron/window-options'\nexport const a = windowOptions\n")).toHaveLength(1)
+  })
+})

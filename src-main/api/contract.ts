@@ -1,0 +1,148 @@
+import { z } from 'zod'
+import {
+  accelChoiceSchema,
+  bootDeviceSchema,
+  diskFormatSchema,
+  firmwareSchema,
+  portForwardSchema,
+  vmIdSchema,
+  vmNameSchema,
+} from '../core/vms/config'
+import type {
+  BrowseResult,
+  ConsoleEndpoint,
+  HostReport,
+  IsoInspection,
+  JobProgress,
+  VmDetails,
+  VmStats,
+  VmSummary,
+} from './types'
+
+/**
+ * The one declaration of Vireo's API: every method's params schema and result type, every
+ * event's payload. The Electron bridge, the WebSocket host and the CLI are loops over this
+ * table; an incoming call is validated here before it reaches the core.
+ */
+const id = z.object({ id: vmIdSchema })
+const path = z.string().min(1).max(4096)
+
+export const createVmParams = z.object({
+  name: vmNameSchema,
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('iso'), path }),
+    z.object({ kind: z.literal('import'), path, format: z.enum(['qcow2', 'raw', 'vmdk', 'vdi']).optional() }),
+    z.object({ kind: z.literal('none') }),
+  ]),
+  /** Size of the new disk, as `20G` or `512M` (ignored when importing). */
+  diskSize: z.string().max(32).optional(),
+  diskFormat: diskFormatSchema.default('qcow2'),
+  memoryMiB: z.number().int().min(32).max(4 * 1024 * 1024).optional(),
+  cpus: z.number().int().min(1).max(288).optional(),
+  firmware: firmwareSchema.optional(),
+  accel: accelChoiceSchema.default('auto'),
+  portForwards: z.array(portForwardSchema).max(32).default([]),
+  /** Start the VM as soon as it is made (the wizard's default). */
+  start: z.boolean().default(false),
+})
+
+export const updateVmParams = z.object({
+  id: vmIdSchema,
+  changes: z
+    .object({
+      name: vmNameSchema,
+      memoryMiB: z.number().int().min(32).max(4 * 1024 * 1024),
+      cpus: z.number().int().min(1).max(288),
+      firmware: firmwareSchema,
+      accel: accelChoiceSchema,
+      bootOrder: z.array(bootDeviceSchema).min(1).max(2),
+      cdrom: path.nullable(),
+      portForwards: z.array(portForwardSchema).max(32),
+      /** New size of the first disk; it can only grow. */
+      diskSize: z.string().max(32),
+    })
+    .partial()
+    .strict(),
+})
+
+export const methods = {
+  hostCheck: z.object({ refresh: z.boolean().default(false) }),
+  listVms: z.object({}),
+  getVm: id,
+  createVm: createVmParams,
+  previewVm: createVmParams,
+  updateVm: updateVmParams,
+  deleteVm: z.object({ id: vmIdSchema, deleteDisks: z.boolean().default(false) }),
+  startVm: id,
+  shutdownVm: z.object({ id: vmIdSchema, timeoutSec: z.number().int().min(1).max(3600).default(60) }),
+  forceOffVm: id,
+  rebootVm: id,
+  pauseVm: id,
+  resumeVm: id,
+  ejectIso: id,
+  insertIso: z.object({ id: vmIdSchema, path }),
+  screenshot: id,
+  inspectIso: z.object({ path }),
+  listIsoCandidates: z.object({}),
+  browseFiles: z.object({ dir: path.optional() }),
+  consoleEndpoint: id,
+  logTail: z.object({
+    id: vmIdSchema,
+    log: z.enum(['qemu', 'serial']),
+    lines: z.number().int().min(1).max(2000).default(200),
+  }),
+} as const
+
+export type MethodName = keyof typeof methods
+export type Params<M extends MethodName> = z.output<(typeof methods)[M]>
+/** What a caller may send: defaults filled in by the schema may be left out. */
+export type Input<M extends MethodName> = z.input<(typeof methods)[M]>
+
+export interface Results {
+  hostCheck: HostReport
+  listVms: VmSummary[]
+  getVm: VmDetails
+  createVm: VmDetails
+  previewVm: { argv: string[]; diskPath: string }
+  updateVm: VmDetails
+  deleteVm: { deleted: true; keptDisks: string[] }
+  startVm: VmSummary
+  shutdownVm: VmSummary
+  forceOffVm: VmSummary
+  rebootVm: VmSummary
+  pauseVm: VmSummary
+  resumeVm: VmSummary
+  ejectIso: VmSummary
+  insertIso: VmSummary
+  /** A PNG, base64-encoded. */
+  screenshot: { png: string; width: number; height: number }
+  inspectIso: IsoInspection
+  listIsoCandidates: IsoInspection[]
+  browseFiles: BrowseResult
+  consoleEndpoint: ConsoleEndpoint
+  logTail: { lines: string[] }
+}
+
+export type Result<M extends MethodName> = Results[M]
+
+export interface Events {
+  /** A VM was created, changed, or changed state. */
+  vmChanged: VmSummary
+  vmRemoved: { id: string }
+  /** The guest reset (reboot): consoles may reconnect. */
+  vmReset: { id: string }
+  vmStats: VmStats
+  jobProgress: JobProgress
+}
+export type EventName = keyof Events
+
+export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress']
+
+/** What a transport calls: the core's implementation of every method. */
+export type ApiHandlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> }
+
+/** What a front end holds: one client, whatever the transport. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>>
+  subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}

@@ -1,0 +1,128 @@
+/**
+ * The data the API carries: plain, serialisable types shared by every front end. This file
+ * holds types only (no Node, no DOM), so the renderer may import it.
+ */
+import type {
+  AccelChoice,
+  DiskFormat,
+  Firmware,
+  PortForward,
+  VmConfig,
+} from '../core/vms/config'
+import type { PauseRecord, StopRecord, VmState } from '../core/vms/vm-state'
+import type { ErrorCode, ErrorInfo } from '../core/errors'
+
+export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
+
+export type CheckStatus = 'ok' | 'warning' | 'error'
+
+export interface HostCheckItem {
+  id: string
+  status: CheckStatus
+  title: string
+  detail: string
+  fix?: string
+}
+
+export interface HostReport {
+  ok: boolean
+  accel: 'kvm' | 'tcg'
+  accelReason: string
+  kvm: {
+    present: boolean
+    permitted: boolean
+    usable: boolean
+    reason: string
+    cpuFlags: string[]
+    modules: string[]
+  }
+  qemu: { path: string; version: string } | null
+  qemuImg: { path: string; version: string } | null
+  firmware: { uefi: { code: string; vars: string } | null }
+  memory: { totalMiB: number; availableMiB: number }
+  cpus: number
+  disk: { path: string; freeBytes: number }
+  items: HostCheckItem[]
+}
+
+export interface OsInfo {
+  id: string
+  name: string
+}
+
+export interface VmSummary {
+  id: string
+  name: string
+  /** Why the definition cannot be loaded; null for a healthy VM. */
+  broken: string | null
+  os: OsInfo | null
+  state: VmState
+  memoryMiB: number
+  cpus: number
+  accel: AccelChoice
+  /** The accelerator of the running QEMU. */
+  accelInUse: 'kvm' | 'tcg' | null
+  firmware: Firmware
+  cdrom: string | null
+  startedAt: string | null
+  lastStop: StopRecord | null
+  pause: PauseRecord | null
+}
+
+export interface DiskDetails {
+  path: string
+  format: DiskFormat
+  bus: string
+  virtualBytes: number | null
+  actualBytes: number | null
+}
+
+export interface VmDetails extends VmSummary {
+  dir: string
+  config: VmConfig | null
+  disks: DiskDetails[]
+  /** The QEMU command line this VM starts with (or runs with). */
+  argv: string[] | null
+}
+
+export interface IsoInspection {
+  path: string
+  sizeBytes: number
+  label: string | null
+  os: OsInfo | null
+  recommended: { memoryMiB: number; cpus: number; diskGiB: number; firmware: Firmware }
+}
+
+export interface FileEntry {
+  name: string
+  path: string
+  kind: 'dir' | 'file'
+  sizeBytes: number
+}
+
+export interface BrowseResult {
+  dir: string
+  parent: string | null
+  roots: string[]
+  entries: FileEntry[]
+}
+
+export interface ConsoleEndpoint {
+  /** Path and query of the console WebSocket on the same host as the API (token included). */
+  path: string
+  expiresAt: string
+}
+
+export interface VmStats {
+  id: string
+  cpuPercent: number
+  memoryBytes: number
+}
+
+export interface JobProgress {
+  jobId: string
+  label: string
+  percent: number
+  done: boolean
+  error?: ErrorInfo
+}

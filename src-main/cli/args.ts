@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util'
+
+/** The CLI's grammar: `vireo <command> [sub] [positionals] [--options]`. */
+export const cliOptions = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  iso: { type: 'string' },
+  import: { type: 'string' },
+  'disk-size': { type: 'string' },
+  'disk-format': { type: 'string' },
+  memory: { type: 'string' },
+  cpus: { type: 'string' },
+  firmware: { type: 'string' },
+  accel: { type: 'string' },
+  start: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'keep-disks': { type: 'boolean' },
+  refresh: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  log: { type: 'string' },
+  lines: { type: 'string' },
+} as const
+
+export type CliValues = ReturnType<typeof parse>['values']
+
+export function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: cliOptions, allowPositionals: true, strict: true })
+}
+
+/** An integer option, or a clear error naming it. */
+export function intOption(values: CliValues, name: keyof CliValues): number | undefined {
+  const raw = values[name]
+  if (raw === undefined || typeof raw !== 'string') return undefined
+  if (!/^\d+$/.test(raw)) throw new Error(`--${name} needs a whole number, not “${raw}”.`)
+  return Number(raw)
+}
+
+export const usage = `Usage: vireo <command> [options]
+
+  host check [--json] [--refresh]   can this machine run VMs? (exit 0 when it can)
+  create --name NAME [--iso PATH | --import DISK] [--disk-size SIZE] [--disk-format qcow2|raw]
+         [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg] [--start] [--json]
+  list [--json]                     VMs with their state
+  info VM [--json]                  one VM, with its QEMU command line
+  start VM | shutdown VM [--timeout SEC] | stop VM (force off) | reboot VM | pause VM | resume VM
+  eject VM | insert VM ISO | screenshot VM FILE.png
+  logs VM [--log qemu|serial] [--lines N]
+  delete VM [--keep-disks]
+  web [--host 127.0.0.1] [--port N] [--token T]   serve the UI and API on loopback
+
+VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).`

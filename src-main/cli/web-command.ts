@@ -1,0 +1,37 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createDispatcher } from '../api/dispatch'
+import { resolvePaths } from '../core/paths'
+import { Vireo } from '../core/vireo'
+import { newToken } from '../web/auth'
+import { isLoopback, startWebHost } from '../web/web-host'
+import { intOption, type CliValues } from './args'
+
+/** `vireo web`: the UI and API on loopback, until interrupted. VMs keep running after it. */
+export async function runWeb(values: CliValues): Promise<number> {
+  const host = values.host ?? '127.0.0.1'
+  const port = intOption(values, 'port') ?? 8765
+  if (!isLoopback(host)) {
+    console.warn(`vireo: WARNING: listening on ${host}, not loopback. Anyone who can reach it and learns the token controls your VMs; prefer an SSH tunnel.`)
+  }
+  const vireo = new Vireo({ paths: resolvePaths(), watch: true })
+  await vireo.attachRunning()
+  const web = await startWebHost({
+    dispatch: createDispatcher(vireo),
+    events: vireo,
+    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
+    staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
+    token: values.token ?? newToken(),
+    host,
+    port,
+  })
+  console.log(`Vireo is running at ${web.url}`)
+  console.log('Open that URL in a browser (it carries the access token). Ctrl+C stops the web host; VMs keep running.')
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await web.close()
+  vireo.dispose()
+  return 0
+}

@@ -1,0 +1,56 @@
+import { open } from 'node:fs/promises'
+import { VireoError } from '../errors'
+
+/**
+ * Reads an ISO 9660 image's volume label from its Primary Volume Descriptor (sector 16):
+ * no mounting, no external tool. Refuses what is not an ISO with a message saying so.
+ */
+const SECTOR = 2048
+const PVD_OFFSET = 16 * SECTOR
+
+export async function readIsoLabel(path: string): Promise<{ label: string | null; sizeBytes: number }> {
+  let file
+  try {
+    file = await open(path, 'r')
+  } catch (error) {
+    throw fileError(path, error)
+  }
+  try {
+    const st = await file.stat()
+    if (st.isDirectory()) {
+      throw new VireoError('INVALID_INPUT', `${path} is a folder, not an ISO file.`, 'Choose the .iso file inside it.')
+    }
+    const pvd = Buffer.alloc(SECTOR)
+    const { bytesRead } = await file.read(pvd, 0, SECTOR, PVD_OFFSET)
+    // Byte 0: descriptor type 1 (primary); bytes 1–5: the standard identifier "CD001".
+    if (bytesRead < 72 || pvd[0] !== 1 || pvd.toString('latin1', 1, 6) !== 'CD001') {
+      throw new VireoError(
+        'INVALID_INPUT',
+        `${path} is not an ISO image (no ISO 9660 volume descriptor).`,
+        'Choose an installer .iso file. To use an existing disk image, choose “Import a disk image” instead.',
+      )
+    }
+    // Bytes 40–71: the volume identifier, padded with spaces.
+    const label = pvd.toString('latin1', 40, 72).trim()
+    return { label: label === '' ? null : label, sizeBytes: st.size }
+  } catch (error) {
+    if (error instanceof VireoError) throw error
+    throw fileError(path, error)
+  } finally {
+    await file.close()
+  }
+}
+
+function fileError(path: string, error: unknown): VireoError {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') {
+    return new VireoError('FILE_MISSING', `${path} does not exist.`, 'Check the path, or choose the file again.')
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new VireoError('INVALID_INPUT', `${path} cannot be read (permission denied).`, 'Make the file readable by your user, or copy it somewhere you own.')
+  }
+  if (code === 'EISDIR') {
+    return new VireoError('INVALID_INPUT', `${path} is a folder, not an ISO file.`, 'Choose the .iso file inside it.')
+  }
+  return new VireoError('INVALID_INPUT', `${path} cannot be read (${code ?? 'error'}).`)
+}

@@ -1,0 +1,58 @@
+import type { Firmware } from '../vms/config'
+
+/**
+ * Which OS an installer ISO holds, from its volume label. Vireo keeps its own table:
+ * Debian 12's osinfo-db dates from 2022 and knows no Debian 12. Recommendations follow the
+ * distributions' own minimums with headroom, as GNOME Boxes does.
+ */
+export interface OsEntry {
+  id: string
+  name: (match: RegExpMatchArray) => string
+  label: RegExp
+  memoryMiB: number
+  cpus: number
+  diskGiB: number
+  firmware: Firmware
+}
+
+const linux = { memoryMiB: 2048, cpus: 2, diskGiB: 20, firmware: 'bios' } as const
+
+export const osCatalog: OsEntry[] = [
+  {
+    id: 'vireo-test',
+    label: /^VIREO_TEST/i,
+    name: () => 'Vireo test OS',
+    memoryMiB: 256,
+    cpus: 1,
+    diskGiB: 0.25,
+    firmware: 'bios',
+  },
+  { id: 'fedora', label: /^Fedora[-_ ].*?(?<=[- ])(\d{2})(?=[-_ .]|$)/i, name: (m) => `Fedora ${m[1] ?? ''}`.trim(), ...linux, diskGiB: 25 },
+  { id: 'debian', label: /^Debian (\d+)/i, name: (m) => `Debian ${m[1] ?? ''}`.trim(), ...linux },
+  { id: 'ubuntu', label: /^Ubuntu(?:-Server)? (\d+\.\d+)/i, name: (m) => `Ubuntu ${m[1] ?? ''}`.trim(), ...linux, memoryMiB: 4096, diskGiB: 25 },
+  { id: 'linuxmint', label: /^Linux Mint (\d+(?:\.\d+)?)/i, name: (m) => `Linux Mint ${m[1] ?? ''}`.trim(), ...linux, memoryMiB: 4096 },
+  { id: 'alpine', label: /^alpine-\w+ (\d+\.\d+)/i, name: (m) => `Alpine Linux ${m[1] ?? ''}`.trim(), memoryMiB: 512, cpus: 1, diskGiB: 4, firmware: 'bios' },
+  { id: 'archlinux', label: /^ARCH_\d+/i, name: () => 'Arch Linux', ...linux },
+  { id: 'opensuse', label: /^openSUSE[-_ ]?(Leap|Tumbleweed)?/i, name: (m) => `openSUSE ${m[1] ?? ''}`.trim(), ...linux, diskGiB: 25 },
+  { id: 'rhel-like', label: /^(Rocky|AlmaLinux|CentOS-Stream|RHEL)[-_ ]?(\d+)?/i, name: (m) => `${m[1] ?? ''} ${m[2] ?? ''}`.trim(), ...linux },
+  {
+    id: 'windows',
+    label: /^(CCCOMA|CCSA|CPBA|CENA|J_CCSA|SSS_X64|Win1[01]|WINDOWS)/i,
+    name: () => 'Microsoft Windows',
+    memoryMiB: 4096,
+    cpus: 2,
+    diskGiB: 64,
+    firmware: 'uefi',
+  },
+]
+
+export const genericLinux = { id: 'generic-linux', name: 'Unknown OS (generic Linux defaults)', ...linux }
+
+export function detectOs(label: string | null): { id: string; name: string; entry: Omit<OsEntry, 'label' | 'name' | 'id'> } | null {
+  if (label === null) return null
+  for (const entry of osCatalog) {
+    const match = label.match(entry.label)
+    if (match) return { id: entry.id, name: entry.name(match), entry }
+  }
+  return null
+}

@@ -1,0 +1,445 @@
+import { EventEmitter } from 'node:events'
+import { rm } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import type { Events, Params, Results } from '../api/contract'
+import type { HostReport, IsoInspection, VmDetails, VmSummary } from '../api/types'
+import { ConsoleServer } from './console/console-server'
+import { ConsoleTokens } from './console/console-tokens'
+import { VireoError } from './errors'
+import { browse, browseRoots, findIsoFiles } from './files/file-browser'
+import { checkHost } from './host/host-check'
+import { qemuHasSandbox } from './host/qemu-features'
+import { convertImage, createImage, imageInfo, resizeImage } from './images/qemu-img'
+import { parseSize } from './images/size'
+import { readIsoLabel } from './os/iso-label'
+import { detectOs, genericLinux } from './os/os-catalog'
+import type { VireoPaths } from './paths'
+import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
+import { logTail } from './vms/launch'
+import { buildQemuArgs, diskPath, QEMU_BINARY } from './vms/qemu-args'
+import { Supervisor, type HostFacts, type VmRuntime } from './vms/supervisor'
+import { VmStore, type StoredVm } from './vms/vm-store'
+
+type EventMap = { [E in keyof Events]: [Events[E]] }
+
+export interface VireoOptions {
+  paths: VireoPaths
+  /** Long-lived front ends follow QMP events; the CLI does not. */
+  watch: boolean
+}
+
+/**
+ * The core's one entry point: every API method, implemented over the host check, images,
+ * store and supervisor. Each method takes the contract's validated params; transports never
+ * reach past this object.
+ */
+export class Vireo extends EventEmitter<EventMap> {
+  readonly store: VmStore
+  readonly supervisor: Supervisor
+  readonly consoleTokens = new ConsoleTokens()
+  /** Console WebSockets (`/console/<id>?token=…`) bridged to each VM's VNC socket. */
+  readonly consoleBridge = new ConsoleServer({ tokens: this.consoleTokens })
+  private host: Promise<HostReport> | null = null
+  private consoleOrigin = ''
+  private statsTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly options: VireoOptions) {
+    super()
+    this.store = new VmStore(options.paths.vms)
+    this.supervisor = new Supervisor({
+      runtimeRoot: options.paths.runtime,
+      vmDirOf: (id) => this.store.dirOf(id),
+      hostFacts: () => this.hostFacts(),
+      watch: options.watch,
+    })
+    this.supervisor.on('state', (id) => void this.announce(id))
+    this.supervisor.on('reset', (id) => this.emit('vmReset', { id }))
+  }
+
+  /**
+   * Where consoles are reached when it is not the API's own origin (the Electron window's
+   * loopback bridge): console paths then come back as absolute ws:// URLs.
+   */
+  setConsoleOrigin(origin: string): void {
+    this.consoleOrigin = origin
+  }
+
+  subscribe<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
+    const emitter = this as EventEmitter
+    emitter.on(event, listener)
+    return () => emitter.off(event, listener)
+  }
+
+  /** Finds VMs left running by an earlier front end and follows them again. */
+  async attachRunning(): Promise<void> {
+    await this.listVms()
+    if (this.options.watch) this.startStats()
+  }
+
+  dispose(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer)
+    this.supervisor.dispose()
+  }
+
+  // ── host ────────────────────────────────────────────────────────────────────────────
+
+  async hostCheck(params: Params<'hostCheck'>): Promise<HostReport> {
+    let report = this.host
+    if (params.refresh || report === null) {
+      report = checkHost({ paths: this.options.paths, refresh: params.refresh })
+      report.catch(() => (this.host = null))
+      this.host = report
+    }
+    return report
+  }
+
+  private async hostFacts(): Promise<HostFacts> {
+    const report = await this.hostCheck({ refresh: false })
+    if (report.qemu === null) {
+      throw new VireoError(
+        'HOST_UNSUPPORTED',
+        'QEMU is not installed.',
+        'Install it: sudo apt install qemu-system-x86 (Debian/Ubuntu) or sudo dnf install qemu-kvm (Fedora).',
+      )
+    }
+    return {
+      accel: report.accel,
+      kvmUsable: report.kvm.usable,
+      accelReason: report.accelReason,
+      uefi: report.firmware.uefi,
+      sandbox: await qemuHasSandbox(report.qemu.path),
+    }
+  }
+
+  // ── VMs ─────────────────────────────────────────────────────────────────────────────
+
+  async listVms(): Promise<VmSummary[]> {
+    const stored = await this.store.list()
+    return Promise.all(stored.map(async (vm) => this.summary(vm, await this.runtime(vm))))
+  }
+
+  async getVm(params: Params<'getVm'>): Promise<VmDetails> {
+    const vm = await this.store.read(params.id)
+    if (!vm.ok && vm.reason === 'vm.json is missing') await this.store.get(params.id)
+    const runtime = await this.runtime(vm)
+    const summary = this.summary(vm, runtime)
+    if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null }
+    const disks = await Promise.all(
+      vm.config.disks.map(async (d) => {
+        const path = diskPath(d, vm.dir)
+        const info = await imageInfo(path, { format: d.format, force: true }).catch(() => null)
+        return {
+          path,
+          format: d.format,
+          bus: d.bus,
+          virtualBytes: info?.virtualSize ?? null,
+          actualBytes: info?.actualSize ?? null,
+        }
+      }),
+    )
+    const argv = await this.argvFor(vm.config, runtime.accel).catch(() => null)
+    return { ...summary, dir: vm.dir, config: vm.config, disks, argv }
+  }
+
+  private async argvFor(config: VmConfig, accelInUse?: 'kvm' | 'tcg'): Promise<string[]> {
+    const facts = await this.hostFacts()
+    const dir = this.store.dirOf(config.id)
+    const run = this.supervisor.runtimeDir(config.id)
+    const accel = accelInUse ?? (config.accel === 'auto' ? facts.accel : config.accel)
+    const uefi = config.firmware === 'uefi' && facts.uefi ? { code: facts.uefi.code, vars: join(dir, 'OVMF_VARS.fd') } : undefined
+    const args = buildQemuArgs(config, {
+      vmDir: dir,
+      qmpSocket: join(run, 'qmp.sock'),
+      ctlSocket: join(run, 'ctl.sock'),
+      vncSocket: join(run, 'vnc.sock'),
+      pidFile: join(run, 'qemu.pid'),
+      accel,
+      sandbox: facts.sandbox,
+      ...(uefi ? { uefi } : {}),
+    })
+    return [QEMU_BINARY, ...args]
+  }
+
+  private async runtime(vm: StoredVm): Promise<VmRuntime> {
+    return this.supervisor.status(vm.id)
+  }
+
+  private summary(vm: StoredVm, runtime: VmRuntime): VmSummary {
+    const common = {
+      id: vm.id,
+      state: runtime.state,
+      accelInUse: runtime.accel ?? null,
+      startedAt: runtime.startedAt ?? null,
+      lastStop: runtime.lastStop ?? null,
+      pause: runtime.pause ?? null,
+    }
+    if (!vm.ok) {
+      return { ...common, name: vm.id, broken: vm.reason, os: null, memoryMiB: 0, cpus: 0, accel: 'auto', firmware: 'bios', cdrom: null }
+    }
+    const c = vm.config
+    return { ...common, name: c.name, broken: null, os: c.os ?? null, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, firmware: c.firmware, cdrom: c.cdrom }
+  }
+
+  private async announce(id: string): Promise<void> {
+    const vm = await this.store.read(id)
+    this.emit('vmChanged', this.summary(vm, await this.runtime(vm)))
+  }
+
+  private async summaryOf(id: string): Promise<VmSummary> {
+    const vm = await this.store.read(id)
+    if (!vm.ok) await this.store.get(id)
+    return this.summary(vm, await this.runtime(vm))
+  }
+
+  /** Validates a new VM's settings against the host and the other VMs; builds its definition. */
+  private async draft(params: Params<'createVm'>, id: string): Promise<{ config: VmConfig; diskBytes: number }> {
+    const host = await this.hostCheck({ refresh: false })
+    const others = await this.store.list()
+    const taken = others.some((vm) => vm.ok && vm.config.name.toLocaleLowerCase() === params.name.toLocaleLowerCase())
+    if (taken) {
+      throw new VireoError('ALREADY_EXISTS', `A VM named “${params.name}” already exists.`, 'Choose another name.', { field: 'name' })
+    }
+    const iso = params.source.kind === 'iso' ? await this.inspectIso({ path: params.source.path }) : null
+    const rec = iso?.recommended ?? genericLinux
+    const memoryMiB = params.memoryMiB ?? rec.memoryMiB
+    if (memoryMiB > host.memory.totalMiB) {
+      throw new VireoError(
+        'INVALID_INPUT',
+        `${memoryMiB} MiB of memory is more than this computer has (${host.memory.totalMiB} MiB).`,
+        `Choose at most ${Math.floor(host.memory.totalMiB * 0.75)} MiB.`,
+        { field: 'memoryMiB' },
+      )
+    }
+    const cpus = params.cpus ?? Math.min(rec.cpus, host.cpus)
+    if (cpus > host.cpus) {
+      throw new VireoError('INVALID_INPUT', `${cpus} vCPUs is more than this computer’s ${host.cpus} cores.`, `Choose at most ${host.cpus}.`, { field: 'cpus' })
+    }
+    const firmware = params.firmware ?? (rec.firmware === 'uefi' && host.firmware.uefi ? 'uefi' : 'bios')
+    const diskBytes = parseSize(params.diskSize ?? `${Math.round(rec.diskGiB * 1024)}M`)
+    const importing = params.source.kind === 'import'
+    const config = vmConfigSchema.parse({
+      version: CONFIG_VERSION,
+      id,
+      name: params.name,
+      ...(iso?.os ? { os: iso.os } : {}),
+      memoryMiB,
+      cpus,
+      firmware,
+      accel: params.accel,
+      disks: [{ file: `disk0.${importing ? 'qcow2' : params.diskFormat}`, format: importing ? 'qcow2' : params.diskFormat, bus: 'virtio' }],
+      cdrom: iso?.path ?? null,
+      bootOrder: ['disk', 'cdrom'],
+      network: { mode: 'user', portForwards: params.portForwards },
+      createdAt: new Date().toISOString(),
+    } satisfies VmConfig)
+    return { config, diskBytes }
+  }
+
+  async previewVm(params: Params<'previewVm'>): Promise<Results['previewVm']> {
+    const { config } = await this.draft(params, 'preview0')
+    const argv = await this.argvFor(config)
+    return { argv, diskPath: diskPath(config.disks[0]!, this.store.dirOf(config.id)) }
+  }
+
+  /**
+   * Makes the VM: its folder, its disk (new, or converted from an imported image), its
+   * definition. Anything that fails removes all of it: no half-made VM, no orphaned disk.
+   */
+  async createVm(params: Params<'createVm'>): Promise<VmDetails> {
+    const id = VmStore.newId()
+    const { config, diskBytes } = await this.draft(params, id)
+    const dir = await this.store.createDir(id)
+    try {
+      const target = diskPath(config.disks[0]!, dir)
+      if (params.source.kind === 'import') {
+        const jobId = `import-${id}`
+        const label = `Importing ${params.source.path}`
+        await convertImage({
+          source: params.source.path,
+          ...(params.source.format ? { sourceFormat: params.source.format } : {}),
+          target,
+          targetFormat: 'qcow2',
+          onProgress: (percent: number) => this.emit('jobProgress', { jobId, label, percent, done: false }),
+        })
+        this.emit('jobProgress', { jobId, label, percent: 100, done: true })
+      } else {
+        await createImage({ path: target, format: config.disks[0]!.format, sizeBytes: diskBytes })
+      }
+      await this.store.save(config)
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true })
+      throw error
+    }
+    await this.announce(id)
+    if (params.start) await this.startVm({ id })
+    return this.getVm({ id })
+  }
+
+  async updateVm(params: Params<'updateVm'>): Promise<VmDetails> {
+    const config = await this.store.get(params.id)
+    const runtime = await this.supervisor.status(params.id)
+    const { diskSize, portForwards, ...rest } = params.changes
+    const hardware = Object.keys(params.changes).filter((k) => k !== 'name' && k !== 'cdrom')
+    if (runtime.state !== 'stopped' && runtime.state !== 'crashed' && hardware.length > 0) {
+      throw new VireoError('INVALID_STATE', `Shut “${config.name}” down before changing ${hardware.join(', ')}.`, 'These settings take effect at the next start.')
+    }
+    if (rest.name !== undefined && rest.name !== config.name) {
+      const clash = (await this.store.list()).some((vm) => vm.ok && vm.id !== config.id && vm.config.name.toLocaleLowerCase() === rest.name!.toLocaleLowerCase())
+      if (clash) throw new VireoError('ALREADY_EXISTS', `A VM named “${rest.name}” already exists.`, 'Choose another name.', { field: 'name' })
+    }
+    if (rest.cdrom) await readIsoLabel(rest.cdrom)
+    if (diskSize !== undefined && config.disks[0] !== undefined) {
+      const disk = config.disks[0]
+      await resizeImage(diskPath(disk, this.store.dirOf(config.id)), disk.format, parseSize(diskSize))
+    }
+    const next = vmConfigSchema.parse({
+      ...config,
+      ...rest,
+      ...(portForwards ? { network: { ...config.network, portForwards } } : {}),
+    })
+    await this.store.save(next)
+    await this.announce(next.id)
+    return this.getVm({ id: next.id })
+  }
+
+  async deleteVm(params: Params<'deleteVm'>): Promise<Results['deleteVm']> {
+    const vm = await this.store.read(params.id)
+    if (!vm.ok && vm.reason === 'vm.json is missing') await this.store.get(params.id)
+    const runtime = await this.supervisor.status(params.id)
+    if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
+      throw new VireoError('INVALID_STATE', 'This VM is running; it cannot be deleted.', 'Shut it down (or force it off) first.')
+    }
+    // A broken definition never costs the user their disks: only an explicit choice does.
+    const keep = params.deleteDisks || !vm.ok ? [] : vm.config.disks.map((d) => diskPath(d, vm.dir))
+    const keptDisks = !vm.ok && !params.deleteDisks ? [vm.dir] : keep
+    if (!vm.ok && !params.deleteDisks) await rm(join(vm.dir, 'vm.json'), { force: true })
+    else await this.store.remove(params.id, { keepDisks: keep })
+    this.emit('vmRemoved', { id: params.id })
+    return { deleted: true, keptDisks }
+  }
+
+  // ── power ───────────────────────────────────────────────────────────────────────────
+
+  async startVm(params: Params<'startVm'>): Promise<VmSummary> {
+    const config = await this.store.get(params.id)
+    await this.supervisor.start(config)
+    return this.summaryOf(params.id)
+  }
+
+  async shutdownVm(params: Params<'shutdownVm'>): Promise<VmSummary> {
+    await this.supervisor.shutdown(params.id, params.timeoutSec * 1000)
+    return this.summaryOf(params.id)
+  }
+
+  async forceOffVm(params: Params<'forceOffVm'>): Promise<VmSummary> {
+    await this.supervisor.forceOff(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  async rebootVm(params: Params<'rebootVm'>): Promise<VmSummary> {
+    await this.supervisor.reboot(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  async pauseVm(params: Params<'pauseVm'>): Promise<VmSummary> {
+    await this.supervisor.pause(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  async resumeVm(params: Params<'resumeVm'>): Promise<VmSummary> {
+    await this.supervisor.resume(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  // ── media, screen, console, logs ────────────────────────────────────────────────────
+
+  async ejectIso(params: Params<'ejectIso'>): Promise<VmSummary> {
+    const config = await this.store.get(params.id)
+    const runtime = await this.supervisor.status(params.id)
+    if (runtime.state === 'running' || runtime.state === 'paused') await this.supervisor.eject(params.id)
+    await this.store.save({ ...config, cdrom: null })
+    await this.announce(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  async insertIso(params: Params<'insertIso'>): Promise<VmSummary> {
+    const config = await this.store.get(params.id)
+    const iso = await this.inspectIso({ path: params.path })
+    const runtime = await this.supervisor.status(params.id)
+    if (runtime.state === 'running' || runtime.state === 'paused') await this.supervisor.insert(params.id, iso.path)
+    await this.store.save({ ...config, cdrom: iso.path })
+    await this.announce(params.id)
+    return this.summaryOf(params.id)
+  }
+
+  async screenshot(params: Params<'screenshot'>): Promise<Results['screenshot']> {
+    const png = await this.supervisor.screenshot(params.id)
+    // The IHDR chunk follows the 8-byte signature: width and height, big-endian.
+    return { png: png.toString('base64'), width: png.readUInt32BE(16), height: png.readUInt32BE(20) }
+  }
+
+  async inspectIso(params: Params<'inspectIso'>): Promise<IsoInspection> {
+    if (!isAbsolute(params.path)) {
+      throw new VireoError('INVALID_INPUT', `“${params.path}” is not an absolute path.`, 'Give the full path, starting with /.', { field: 'path' })
+    }
+    const { label, sizeBytes } = await readIsoLabel(params.path)
+    const os = detectOs(label)
+    const rec = os?.entry ?? genericLinux
+    return {
+      path: params.path,
+      sizeBytes,
+      label,
+      os: os ? { id: os.id, name: os.name } : null,
+      recommended: { memoryMiB: rec.memoryMiB, cpus: rec.cpus, diskGiB: rec.diskGiB, firmware: rec.firmware },
+    }
+  }
+
+  async listIsoCandidates(): Promise<IsoInspection[]> {
+    const files = await findIsoFiles(browseRoots())
+    const inspected = await Promise.all(files.map((path) => this.inspectIso({ path }).catch(() => null)))
+    return inspected.filter((i): i is IsoInspection => i !== null)
+  }
+
+  async browseFiles(params: Params<'browseFiles'>): Promise<Results['browseFiles']> {
+    return browse(params.dir, browseRoots())
+  }
+
+  async consoleEndpoint(params: Params<'consoleEndpoint'>): Promise<Results['consoleEndpoint']> {
+    const runtime = await this.supervisor.status(params.id)
+    if (runtime.state === 'stopped' || runtime.state === 'crashed') {
+      throw new VireoError('NOT_RUNNING', 'This VM is not running, so it has no console.', 'Start it first.')
+    }
+    const { token, expiresAt } = this.consoleTokens.issue(params.id, this.supervisor.vncSocket(params.id))
+    return { path: this.consoleOrigin + this.consoleBridge.consolePath(params.id, token), expiresAt: new Date(expiresAt).toISOString() }
+  }
+
+  async logTail(params: Params<'logTail'>): Promise<Results['logTail']> {
+    await this.store.get(params.id)
+    const file = join(this.store.dirOf(params.id), params.log === 'qemu' ? 'qemu.log' : 'serial.log')
+    return { lines: await logTail(file, params.lines, { wholeFile: params.log === 'serial' }) }
+  }
+
+  // ── stats ───────────────────────────────────────────────────────────────────────────
+
+  private startStats(): void {
+    const previous = new Map<string, { ticks: number; at: number }>()
+    this.statsTimer = setInterval(() => {
+      if (this.listenerCount('vmStats') === 0) return
+      void this.store.list().then((vms) =>
+        Promise.all(
+          vms.map(async (vm) => {
+            const usage = await this.supervisor.usage(vm.id)
+            if (usage === null) return previous.delete(vm.id)
+            const now = Date.now()
+            const last = previous.get(vm.id)
+            previous.set(vm.id, { ticks: usage.cpuTicks, at: now })
+            if (last === undefined) return
+            const cpuPercent = ((usage.cpuTicks - last.ticks) / 100 / ((now - last.at) / 1000)) * 100
+            this.emit('vmStats', { id: vm.id, cpuPercent: Math.max(0, Math.round(cpuPercent)), memoryBytes: usage.rssBytes })
+          }),
+        ),
+      )
+    }, 2000)
+    this.statsTimer.unref()
+  }
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod'
+
+/**
+ * A VM's definition: a plain, versioned value, validated whenever it crosses a boundary
+ * (a file on disk, an API call). The QEMU command line is derived from it, never stored.
+ * Defaults follow libvirt/virt-manager for a modern Linux guest.
+ */
+export const CONFIG_VERSION = 1
+
+export const vmIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]{8,32}$/, 'a VM id is 8 to 32 lowercase letters and digits')
+
+/** Any Unicode text a person would use as a name; never used as a path or unescaped option. */
+export const vmNameSchema = z
+  .string()
+  .transform((s) => s.normalize('NFC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Give the VM a name.')
+      .max(120, 'A name can be at most 120 characters.')
+      // eslint-disable-next-line no-control-regex
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters.'),
+  )
+
+export const diskFormatSchema = z.enum(['qcow2', 'raw'])
+export const diskBusSchema = z.enum(['virtio', 'sata', 'ide'])
+export const firmwareSchema = z.enum(['bios', 'uefi'])
+export const accelChoiceSchema = z.enum(['auto', 'kvm', 'tcg'])
+export const bootDeviceSchema = z.enum(['disk', 'cdrom'])
+
+export const diskSchema = z.object({
+  /** A file name inside the VM's folder, or an absolute path for a disk kept elsewhere. */
+  file: z.string().min(1),
+  format: diskFormatSchema,
+  bus: diskBusSchema.default('virtio'),
+})
+
+export const portForwardSchema = z.object({
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+  hostPort: z.number().int().min(1).max(65535),
+  guestPort: z.number().int().min(1).max(65535),
+})
+
+export const networkSchema = z.object({
+  mode: z.enum(['user', 'none']).default('user'),
+  portForwards: z.array(portForwardSchema).max(32).default([]),
+})
+
+export const osInfoSchema = z.object({
+  id: z.string().max(64),
+  name: z.string().max(120),
+})
+
+export const vmConfigSchema = z.object({
+  version: z.literal(CONFIG_VERSION),
+  id: vmIdSchema,
+  name: vmNameSchema,
+  os: osInfoSchema.optional(),
+  memoryMiB: z.number().int().min(32).max(4 * 1024 * 1024),
+  cpus: z.number().int().min(1).max(288),
+  firmware: firmwareSchema.default('bios'),
+  accel: accelChoiceSchema.default('auto'),
+  disks: z.array(diskSchema).max(8),
+  /** Absolute path of an ISO in the virtual CD drive, or null when the drive is empty. */
+  cdrom: z.string().min(1).nullable().default(null),
+  /**
+   * Disk first: a blank disk is not bootable, so firmware falls through to the CD and the
+   * installer runs; once installed, the disk boots with no eject needed.
+   */
+  bootOrder: z.array(bootDeviceSchema).min(1).max(2).default(['disk', 'cdrom']),
+  network: networkSchema.default({ mode: 'user', portForwards: [] }),
+  createdAt: z.string(),
+})
+
+export type VmConfig = z.infer<typeof vmConfigSchema>
+export type DiskConfig = z.infer<typeof diskSchema>
+export type PortForward = z.infer<typeof portForwardSchema>
+export type Firmware = z.infer<typeof firmwareSchema>
+export type AccelChoice = z.infer<typeof accelChoiceSchema>
+export type DiskFormat = z.infer<typeof diskFormatSchema>
+
+/** Sensible defaults for a guest whose OS we do not know: a generic modern Linux. */
+export const genericDefaults = { memoryMiB: 2048, cpus: 2, diskGiB: 20, firmware: 'bios' } as const

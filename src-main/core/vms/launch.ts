@@ -1,0 +1,120 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { VireoError } from '../errors'
+import { QmpClient } from '../qmp/qmp-client'
+import { QEMU_BINARY } from './qemu-args'
+
+export interface LaunchResult {
+  pid: number
+  /** Resolves with QEMU's exit code when the QEMU started by this process exits. */
+  exited: Promise<number | null>
+}
+
+/**
+ * Starts QEMU detached, in its own session, so that the VM outlives this process (as VMs
+ * outlive virt-manager under libvirt). Its stdout and stderr go to the VM's qemu.log. Never a
+ * shell: the argv goes to the kernel as it is.
+ */
+export function spawnQemu(args: string[], logFile: string, qemuPath = QEMU_BINARY): LaunchResult {
+  const log = openSync(logFile, 'a', 0o600)
+  try {
+    writeSync(log, `\n=== ${new Date().toISOString()} vireo: starting ${qemuPath}\n`)
+    // node's spawn hands the log's descriptor straight to QEMU (execa would pipe it through
+    // this process, and the output would stop when Vireo exits). An argv array, no shell.
+    const child = spawn(qemuPath, args, { detached: true, stdio: ['ignore', log, log] })
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code))
+      child.once('error', () => resolve(null))
+    })
+    if (child.pid === undefined) {
+      throw new VireoError(
+        'HOST_UNSUPPORTED',
+        `${qemuPath} could not be started.`,
+        'Install QEMU: sudo apt install qemu-system-x86 (Debian/Ubuntu) or sudo dnf install qemu-kvm (Fedora).',
+      )
+    }
+    child.unref()
+    return { pid: child.pid, exited }
+  } finally {
+    closeSync(log)
+  }
+}
+
+/**
+ * The last lines of a log. qemu.log collects every run, each after a `=== … vireo: starting`
+ * header; unless `wholeFile`, only the lines of the latest run count.
+ */
+export async function logTail(
+  logFile: string,
+  lines = 8,
+  options: { wholeFile?: boolean } = {},
+): Promise<string[]> {
+  let text: string
+  try {
+    text = await readFile(logFile, 'utf8')
+  } catch {
+    return []
+  }
+  const part = options.wholeFile ? text : text.slice(text.lastIndexOf('\n=== ') + 1).split('\n').slice(1).join('\n')
+  return part
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-lines)
+}
+
+/**
+ * Waits until QEMU answers on its QMP socket, or fails with QEMU's own words if it exits
+ * first (a locked disk, a missing file, a bad option).
+ */
+export async function waitForQmp(
+  socket: string,
+  launch: LaunchResult,
+  logFile: string,
+  timeoutMs: number,
+): Promise<QmpClient> {
+  let exitCode: number | null | undefined
+  void launch.exited.then((code) => (exitCode = code))
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw await startFailure(logFile)
+    try {
+      return await QmpClient.connect(socket, { timeoutMs: 2000 })
+    } catch {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  throw new VireoError(
+    'TIMEOUT',
+    `QEMU did not answer on its control socket within ${Math.round(timeoutMs / 1000)} s.`,
+    `See ${logFile}.`,
+  )
+}
+
+async function startFailure(logFile: string): Promise<VireoError> {
+  const tail = await logTail(logFile)
+  const text = tail.join('\n')
+  if (/Failed to get "?(write|shared)"? lock/i.test(text)) {
+    return new VireoError(
+      'IMAGE_LOCKED',
+      'A disk of this VM is in use by another program (another VM, or a qemu-img command), so QEMU refused to open it.',
+      'Stop the other program, then start again. `qemu-img info -U FILE` can still inspect the disk.',
+      { stderrTail: tail },
+    )
+  }
+  if (/No such file or directory|Could not open/i.test(text)) {
+    return new VireoError(
+      'FILE_MISSING',
+      `QEMU could not open a file this VM needs: ${tail.at(-1) ?? ''}`,
+      'Check that the VM’s disks and ISO still exist where the VM’s settings say.',
+      { stderrTail: tail },
+    )
+  }
+  return new VireoError(
+    'COMMAND_FAILED',
+    `QEMU exited while starting: ${tail.at(-1) ?? 'no message'}`,
+    `See ${logFile} for QEMU’s full output.`,
+    { stderrTail: tail },
+  )
+}

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { vmConfigSchema, type VmConfig } from './config'
+import { buildQemuArgs, macAddress, qemuOptValue, type LaunchContext } from './qemu-args'
+
+// Golden files, as libvirt's qemuxml2argv: each config in, the exact argv out. A change to
+// the command line shows up in review as a diff of a file under ./golden.
+// Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run qemu-args
+const goldenDir = join(import.meta.dirname, 'golden')
+
+const base: VmConfig = vmConfigSchema.parse({
+  version: 1,
+  id: 'a1b2c3d4',
+  name: 'Fedora 40',
+  memoryMiB: 2048,
+  cpus: 2,
+  disks: [{ file: 'disk0.qcow2', format: 'qcow2' }],
+  cdrom: '/srv/iso/Fedora-Workstation-Live-x86_64-40.iso',
+  createdAt: '2026-01-01T00:00:00.000Z',
+})
+
+const ctx: LaunchContext = {
+  vmDir: '/home/ada/.local/share/vireo/vms/a1b2c3d4',
+  qmpSocket: '/run/user/1000/vireo/a1b2c3d4/qmp.sock',
+  ctlSocket: '/run/user/1000/vireo/a1b2c3d4/ctl.sock',
+  vncSocket: '/run/user/1000/vireo/a1b2c3d4/vnc.sock',
+  pidFile: '/run/user/1000/vireo/a1b2c3d4/qemu.pid',
+  accel: 'kvm',
+  sandbox: true,
+}
+
+const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
+  'linux-kvm-iso': { config: base, ctx },
+  'linux-tcg-no-sandbox': { config: base, ctx: { ...ctx, accel: 'tcg', sandbox: false } },
+  'installed-no-cdrom': { config: { ...base, cdrom: null }, ctx },
+  'uefi': {
+    config: { ...base, firmware: 'uefi' },
+    ctx: {
+      ...ctx,
+      uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: `${ctx.vmDir}/OVMF_VARS.fd` },
+    },
+  },
+  'sata-and-raw-disks': {
+    config: {
+      ...base,
+      disks: [
+        { file: 'disk0.qcow2', format: 'qcow2', bus: 'sata' },
+        { file: '/data/extra.img', format: 'raw', bus: 'virtio' },
+        { file: 'disk2.raw', format: 'raw', bus: 'sata' },
+      ],
+    },
+    ctx,
+  },
+  'cdrom-first-port-forwards': {
+    config: {
+      ...base,
+      bootOrder: ['cdrom', 'disk'],
+      network: {
+        mode: 'user',
+        portForwards: [
+          { protocol: 'tcp', hostPort: 2222, guestPort: 22 },
+          { protocol: 'udp', hostPort: 5353, guestPort: 53 },
+        ],
+      },
+    },
+    ctx,
+  },
+  'no-network': { config: { ...base, network: { mode: 'none', portForwards: [] } }, ctx },
+  'hostile-names-and-paths': {
+    config: {
+      ...base,
+      name: 'evil,name=1 -drive "$(rm -rf ~)" ../../etc',
+      disks: [{ file: '/tmp/x.qcow2,file.locking=off', format: 'qcow2', bus: 'virtio' }],
+      cdrom: '/isos/a,b.iso',
+    },
+    ctx: { ...ctx, vmDir: '/home/a,b/vireo/vms/a1b2c3d4', qmpSocket: '/run/a,b/qmp.sock' },
+  },
+}
+
+describe('buildQemuArgs golden files', () => {
+  for (const [name, { config, ctx }] of Object.entries(cases)) {
+    it(`produces the recorded command line for ${name}`, () => {
+      const actual = buildQemuArgs(config, ctx).join('\n') + '\n'
+      const file = join(goldenDir, `${name}.args`)
+      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual)
+      expect(actual).toBe(readFileSync(file, 'utf8'))
+    })
+  }
+})
+
+describe('buildQemuArgs', () => {
+  it('doubles every comma in a path so the file name cannot inject options', () => {
+    const args = buildQemuArgs(cases['hostile-names-and-paths']!.config, ctx)
+    const drive = args.find((a) => a.startsWith('file=/tmp/x.qcow2'))
+    expect(drive).toMatch(/^file=\/tmp\/x\.qcow2,,file\.locking=off,format=qcow2,/)
+  })
+
+  it('keeps a hostile name inside the guest= value', () => {
+    const args = buildQemuArgs(cases['hostile-names-and-paths']!.config, ctx)
+    expect(args[args.indexOf('-name') + 1]).toBe(
+      'guest=evil,,name=1 -drive "$(rm -rf ~)" ../../etc,debug-threads=on',
+    )
+  })
+
+  it('uses the host CPU only with KVM', () => {
+    const kvm = buildQemuArgs(base, ctx)
+    const tcg = buildQemuArgs(base, { ...ctx, accel: 'tcg' })
+    expect(kvm[kvm.indexOf('-cpu') + 1]).toBe('host')
+    expect(tcg[tcg.indexOf('-cpu') + 1]).toBe('max')
+  })
+
+  it('boots the disk first so that an installed guest never needs its ISO ejected', () => {
+    const args = buildQemuArgs(base, ctx).join(' ')
+    expect(args).toContain('virtio-blk-pci,drive=disk0,id=disk0-dev,bootindex=1')
+    expect(args).toContain('ide-cd,drive=cd0,id=cd0-dev,bus=ide.0,bootindex=2')
+  })
+
+  it('always passes an explicit format for every disk', () => {
+    const args = buildQemuArgs(cases['sata-and-raw-disks']!.config, ctx)
+    const drives = args.filter((a, i) => args[i - 1] === '-drive' && a.includes('id=disk'))
+    expect(drives).toHaveLength(3)
+    for (const d of drives) expect(d).toMatch(/,format=(qcow2|raw),/)
+  })
+
+  it('refuses more SATA disks than AHCI ports', () => {
+    const many = Array.from({ length: 6 }, (_, i) => ({
+      file: `d${i}.qcow2`,
+      format: 'qcow2' as const,
+      bus: 'sata' as const,
+    }))
+    expect(() => buildQemuArgs({ ...base, disks: many }, ctx)).toThrow(/SATA/)
+  })
+
+  it('never opens a TCP listener for VNC or QMP', () => {
+    const args = buildQemuArgs(base, ctx)
+    expect(args[args.indexOf('-vnc') + 1]).toMatch(/^unix:/)
+    expect(args.join(' ')).not.toMatch(/tcp:|:5900|host=/)
+  })
+})
+
+describe('helpers', () => {
+  it('qemuOptValue doubles commas and nothing else', () => {
+    expect(qemuOptValue('a,b,,c=d')).toBe('a,,b,,,,c=d')
+  })
+  it('macAddress is stable and in the QEMU range', () => {
+    expect(macAddress('a1b2c3d4')).toBe(macAddress('a1b2c3d4'))
+    expect(macAddress('a1b2c3d4')).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/)
+    expect(macAddress('a1b2c3d4')).not.toBe(macAddress('zzzzzzzz'))
+  })
+})

@@ -1,0 +1,226 @@
+import { isAbsolute, join } from 'node:path'
+import { fnv1a } from '../hash'
+import type { DiskConfig, VmConfig } from './config'
+
+/** Facts about this launch that are not part of the VM's definition. */
+export interface LaunchContext {
+  /** The VM's folder: disks given by file name live here, and so do its logs. */
+  vmDir: string
+  /** QMP for the front end that watches events (one long-lived connection). */
+  qmpSocket: string
+  /** QMP for short commands from any front end (the CLI, a second window). */
+  ctlSocket: string
+  vncSocket: string
+  pidFile: string
+  /** The accelerator actually used ('auto' already resolved by the host check). */
+  accel: 'kvm' | 'tcg'
+  /** OVMF code (read-only) and this VM's own copy of the variable store, for UEFI guests. */
+  uefi?: { code: string; vars: string }
+  /** Whether this QEMU was built with seccomp (`-sandbox`). */
+  sandbox: boolean
+}
+
+export const QEMU_BINARY = 'qemu-system-x86_64'
+
+/** AHCI ports on q35's built-in controller (ich9-ahci): ide.0 … ide.5. */
+const AHCI_PORTS = 6
+
+/**
+ * The QEMU command line for a VM: a pure function of its definition and the launch context.
+ * No I/O. Every file name goes into an option value with its commas doubled, so a file named
+ * `x.qcow2,file.locking=off` opens exactly that file.
+ */
+export function buildQemuArgs(config: VmConfig, ctx: LaunchContext): string[] {
+  const sataDisks = config.disks.filter((d) => d.bus !== 'virtio').length
+  if (sataDisks + 1 > AHCI_PORTS) {
+    throw new RangeError(`at most ${AHCI_PORTS - 1} SATA disks fit beside the CD drive`)
+  }
+  return [
+    ...identity(config, ctx),
+    ...machine(config, ctx),
+    ...firmware(ctx),
+    ...disks(config, ctx.vmDir),
+    ...cdrom(config, sataDisks),
+    ...network(config),
+    ...devices(),
+    ...control(config, ctx),
+  ]
+}
+
+/** Doubles commas: QEMU's option syntax reads `,` as a separator and `,,` as a literal comma. */
+export function qemuOptValue(value: string): string {
+  return value.replaceAll(',', ',,')
+}
+
+function identity(config: VmConfig, ctx: LaunchContext): string[] {
+  return [
+    '-name',
+    `guest=${qemuOptValue(config.name)},debug-threads=on`,
+    '-pidfile',
+    ctx.pidFile,
+    '-no-user-config',
+    '-nodefaults',
+    '-msg',
+    'timestamp=on',
+  ]
+}
+
+function machine(config: VmConfig, ctx: LaunchContext): string[] {
+  return [
+    '-machine',
+    'q35,vmport=off',
+    '-accel',
+    ctx.accel,
+    // With working KVM, pass the host CPU through; under TCG a model TCG emulates in full.
+    '-cpu',
+    ctx.accel === 'kvm' ? 'host' : 'max',
+    '-m',
+    `${config.memoryMiB}M`,
+    '-smp',
+    String(config.cpus),
+    '-rtc',
+    'base=utc',
+    // As libvirt does: no S3/S4 sleep states, which guests handle poorly under emulation.
+    '-global',
+    'ICH9-LPC.disable_s3=1',
+    '-global',
+    'ICH9-LPC.disable_s4=1',
+  ]
+}
+
+function firmware(ctx: LaunchContext): string[] {
+  if (ctx.uefi === undefined) return []
+  return [
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(ctx.uefi.code)}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${qemuOptValue(ctx.uefi.vars)}`,
+  ]
+}
+
+function bootIndex(config: VmConfig, device: 'disk' | 'cdrom'): string {
+  const index = config.bootOrder.indexOf(device)
+  return index < 0 ? '' : `,bootindex=${index + 1}`
+}
+
+export function diskPath(disk: DiskConfig, vmDir: string): string {
+  return isAbsolute(disk.file) ? disk.file : join(vmDir, disk.file)
+}
+
+function disks(config: VmConfig, vmDir: string): string[] {
+  const args: string[] = []
+  let sataPort = 0
+  config.disks.forEach((disk, i) => {
+    const id = `disk${i}`
+    // Only the first disk is a boot candidate; the format is always explicit so that a
+    // guest-written header is never re-probed as another format.
+    const boot = i === 0 ? bootIndex(config, 'disk') : ''
+    args.push(
+      '-drive',
+      [
+        `file=${qemuOptValue(diskPath(disk, vmDir))}`,
+        `format=${disk.format}`,
+        'if=none',
+        `id=${id}`,
+        'cache=writeback',
+        'aio=threads',
+        'discard=unmap',
+        'detect-zeroes=unmap',
+        // A full host disk pauses the guest (BLOCK_IO_ERROR) instead of failing its writes.
+        'werror=enospc',
+        'rerror=report',
+      ].join(','),
+      '-device',
+      disk.bus === 'virtio'
+        ? `virtio-blk-pci,drive=${id},id=${id}-dev${boot}`
+        : `ide-hd,drive=${id},id=${id}-dev,bus=ide.${sataPort++}${boot}`,
+    )
+  })
+  return args
+}
+
+function cdrom(config: VmConfig, sataDisks: number): string[] {
+  // The CD drive is always there, so media can be inserted into a running VM.
+  const media = config.cdrom === null ? '' : `,file=${qemuOptValue(config.cdrom)},format=raw`
+  return [
+    '-drive',
+    `if=none,id=cd0,media=cdrom,readonly=on${media}`,
+    '-device',
+    `ide-cd,drive=cd0,id=cd0-dev,bus=ide.${sataDisks}${bootIndex(config, 'cdrom')}`,
+  ]
+}
+
+function network(config: VmConfig): string[] {
+  if (config.network.mode === 'none') return []
+  const forwards = config.network.portForwards.map(
+    // Forwarded ports listen on loopback only: the guest is not exposed to the network.
+    (f) => `,hostfwd=${f.protocol}:127.0.0.1:${f.hostPort}-:${f.guestPort}`,
+  )
+  return [
+    '-netdev',
+    `user,id=net0${forwards.join('')}`,
+    '-device',
+    `virtio-net-pci,netdev=net0,id=net0-dev,mac=${macAddress(config.id)}`,
+  ]
+}
+
+function devices(): string[] {
+  return [
+    // An absolute pointer: the guest's cursor follows the console's exactly.
+    '-device',
+    'qemu-xhci,id=usb',
+    '-device',
+    'usb-tablet,bus=usb.0',
+    // Standard VGA shows BIOS, boot loaders and text consoles; every guest drives it.
+    '-device',
+    'VGA,id=video0',
+    '-object',
+    'rng-random,id=rng0,filename=/dev/urandom',
+    '-device',
+    'virtio-rng-pci,rng=rng0',
+  ]
+}
+
+function control(config: VmConfig, ctx: LaunchContext): string[] {
+  const serialLog = join(ctx.vmDir, 'serial.log')
+  return [
+    '-chardev',
+    `socket,id=qmp,path=${qemuOptValue(ctx.qmpSocket)},server=on,wait=off`,
+    '-mon',
+    'chardev=qmp,mode=control',
+    '-chardev',
+    `socket,id=ctl,path=${qemuOptValue(ctx.ctlSocket)},server=on,wait=off`,
+    '-mon',
+    'chardev=ctl,mode=control',
+    // VNC on a UNIX socket in a private folder: nothing listens on TCP.
+    '-vnc',
+    `unix:${qemuOptValue(ctx.vncSocket)}`,
+    '-chardev',
+    `file,id=serial0,path=${qemuOptValue(serialLog)}`,
+    '-serial',
+    'chardev:serial0',
+    ...(ctx.sandbox
+      ? ['-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny']
+      : []),
+    // Keep the guest's identity stable across runs (SMBIOS system UUID from the VM id).
+    '-uuid',
+    uuidFromId(config.id),
+  ]
+}
+
+/** A locally administered MAC in QEMU's 52:54:00 range, stable for a VM id. */
+export function macAddress(id: string): string {
+  const h = fnv1a(id)
+  const bytes = [(h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff]
+  return ['52', '54', '00', ...bytes.map((b) => b.toString(16).padStart(2, '0'))].join(':')
+}
+
+function uuidFromId(id: string): string {
+  const hex = [0, 1, 2, 3]
+    .map((salt) => fnv1a(`${salt}:${id}`).toString(16).padStart(8, '0'))
+    .join('')
+  // Version 8 (custom) UUID layout with the RFC 4122 variant bits.
+  const v = `8${hex.slice(13, 16)}`
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16) + hex.slice(17, 20)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${v}-${variant}-${hex.slice(20, 32)}`
+}

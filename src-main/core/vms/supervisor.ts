@@ -1,0 +1,573 @@
+import { EventEmitter } from 'node:events'
+import { copyFile, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { VireoError } from '../errors'
+import { ensurePrivateDir } from '../paths'
+import { QmpClient } from '../qmp/qmp-client'
+import type { VmConfig } from './config'
+import { logTail, spawnQemu, waitForQmp } from './launch'
+import { buildQemuArgs, diskPath, type LaunchContext } from './qemu-args'
+import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
+import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
+
+/** What the supervisor needs to know about the host to launch a VM. */
+export interface HostFacts {
+  accel: 'kvm' | 'tcg'
+  kvmUsable: boolean
+  accelReason: string
+  uefi: { code: string; vars: string } | null
+  sandbox: boolean
+}
+
+export interface VmRuntime {
+  state: VmState
+  pid?: number
+  accel?: 'kvm' | 'tcg'
+  startedAt?: string
+  lastStop?: StopRecord
+  pause?: PauseRecord
+}
+
+export interface SupervisorEvents {
+  state: [id: string, runtime: VmRuntime]
+  media: [id: string, cdrom: string | null]
+  reset: [id: string]
+}
+
+export interface SupervisorOptions {
+  /** The private runtime folder: one subfolder per VM for its sockets and pidfile. */
+  runtimeRoot: string
+  /** The VM's data folder (disks, qemu.log, serial.log). */
+  vmDirOf: (id: string) => string
+  hostFacts: () => Promise<HostFacts>
+  /** Hold the QMP event connection and follow state live (long-lived front ends). */
+  watch: boolean
+  startTimeoutMs?: number
+}
+
+interface Tracked {
+  runtime: VmRuntime
+  watcher?: QmpClient
+  /** Set when Vireo asked QEMU to quit, so the SHUTDOWN that follows counts as forced. */
+  forcing?: boolean
+  stopReason?: StopRecord['reason']
+  poll?: NodeJS.Timeout
+}
+
+interface LaunchRecord {
+  pid: number
+  startTime: number
+  accel: 'kvm' | 'tcg'
+  startedAt: string
+}
+
+const SOCKET_PATH_MAX = 107
+
+/**
+ * Owns the lifecycle of every VM's QEMU process. QEMU runs detached, so VMs outlive the
+ * front end; a front end that starts later re-attaches through the pidfile, checks that the
+ * process really is that VM's QEMU, and re-queries its state. Commands go over a short-lived
+ * QMP connection (`ctl.sock`) that any front end can use; the long-lived front ends (`watch`)
+ * also hold the event connection (`qmp.sock`) and turn QMP events into state changes.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  private readonly tracked = new Map<string, Tracked>()
+  private readonly starting = new Set<string>()
+  private readonly ctlQueue = new Map<string, Promise<unknown>>()
+
+  private readonly runtimeRoot: string
+  private readonly vmDirOf: (id: string) => string
+  private readonly hostFacts: () => Promise<HostFacts>
+
+  constructor(private readonly options: SupervisorOptions) {
+    super()
+    this.runtimeRoot = options.runtimeRoot
+    this.vmDirOf = options.vmDirOf
+    this.hostFacts = options.hostFacts
+  }
+
+  runtimeDir(id: string): string {
+    return join(this.runtimeRoot, id)
+  }
+
+  private sockets(id: string) {
+    const dir = this.runtimeDir(id)
+    return {
+      qmpSocket: join(dir, 'qmp.sock'),
+      ctlSocket: join(dir, 'ctl.sock'),
+      vncSocket: join(dir, 'vnc.sock'),
+      pidFile: join(dir, 'qemu.pid'),
+      launchFile: join(dir, 'launch.json'),
+      lastStopFile: join(dir, 'last-stop.json'),
+      lockFile: join(dir, 'start.lock'),
+    }
+  }
+
+  vncSocket(id: string): string {
+    return this.sockets(id).vncSocket
+  }
+
+  /** The VM's current runtime state, re-attaching to a QEMU started elsewhere. */
+  async status(id: string): Promise<VmRuntime> {
+    const known = this.tracked.get(id)
+    if (known !== undefined && known.runtime.state !== 'stopped' && known.runtime.state !== 'crashed') {
+      return known.runtime
+    }
+    if (this.starting.has(id)) return { state: 'starting' }
+    const live = await this.findLive(id)
+    if (live !== null) return this.attach(id, live)
+    return known?.runtime ?? { state: 'stopped', ...(await this.readLastStop(id)) }
+  }
+
+  private async readLastStop(id: string): Promise<{ lastStop?: StopRecord }> {
+    try {
+      const raw: unknown = JSON.parse(await readFile(this.sockets(id).lastStopFile, 'utf8'))
+      return typeof raw === 'object' && raw !== null ? { lastStop: raw as StopRecord } : {}
+    } catch {
+      return {}
+    }
+  }
+
+  /** The live QEMU of this VM, proven by pidfile, process start time and command line. */
+  private async findLive(id: string): Promise<LaunchRecord | null> {
+    const s = this.sockets(id)
+    const pid = await readPidFile(s.pidFile)
+    if (pid === null) return null
+    let record: Partial<LaunchRecord> = {}
+    try {
+      record = JSON.parse(await readFile(s.launchFile, 'utf8')) as Partial<LaunchRecord>
+    } catch {
+      // Started by a front end that died before writing launch.json: the pidfile and the
+      // command line still identify the process.
+    }
+    const expected = record.pid === pid ? record.startTime : undefined
+    const identity = await identifyQemu(pid, s.qmpSocket, expected)
+    if (identity === null) return null
+    return {
+      pid,
+      startTime: identity.startTime,
+      accel: record.accel ?? 'tcg',
+      startedAt: record.startedAt ?? new Date().toISOString(),
+    }
+  }
+
+  private async attach(id: string, live: LaunchRecord): Promise<VmRuntime> {
+    const entry: Tracked = this.tracked.get(id) ?? { runtime: { state: 'running' } }
+    this.tracked.set(id, entry)
+    const status = await this.ctl<{ status: string }>(id, 'query-status').catch(() => null)
+    entry.runtime = {
+      state: status?.status === 'paused' || status?.status === 'io-error' ? 'paused' : 'running',
+      pid: live.pid,
+      accel: live.accel,
+      startedAt: live.startedAt,
+      ...(status?.status === 'io-error'
+        ? { pause: { reason: 'io-error', detail: 'The host disk is full or failing.' } }
+        : {}),
+    }
+    if (this.options.watch) await this.watch(id, live.pid)
+    this.emit('state', id, entry.runtime)
+    return entry.runtime
+  }
+
+  async start(config: VmConfig): Promise<VmRuntime> {
+    const id = config.id
+    if (this.starting.has(id)) throw alreadyRunning(config.name, 'is already starting')
+    this.starting.add(id)
+    try {
+      const current = await this.status(id)
+      if (current.state !== 'stopped' && current.state !== 'crashed') {
+        throw alreadyRunning(config.name, `is already ${current.state}`)
+      }
+      return await this.withStartLock(id, config.name, () => this.launch(config))
+    } finally {
+      this.starting.delete(id)
+    }
+  }
+
+  /** A lock file shared by every front end, so that two processes never start one VM twice. */
+  private async withStartLock<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
+    const s = this.sockets(id)
+    ensurePrivateDir(this.runtimeRoot)
+    ensurePrivateDir(this.runtimeDir(id))
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const lock = await open(s.lockFile, 'wx', 0o600)
+        await lock.writeFile(String(process.pid))
+        await lock.close()
+        break
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+        const owner = Number.parseInt(await readFile(s.lockFile, 'utf8').catch(() => ''), 10)
+        if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+          throw alreadyRunning(name, 'is being started by another Vireo window or command')
+        }
+        // The front end that held it died mid-start: take over, but re-check for its QEMU.
+        await rm(s.lockFile, { force: true })
+        const live = await this.findLive(id)
+        if (live !== null) {
+          await this.attach(id, live)
+          throw alreadyRunning(name, 'is already running')
+        }
+      }
+    }
+    try {
+      return await fn()
+    } finally {
+      await rm(s.lockFile, { force: true })
+    }
+  }
+
+  private async launch(config: VmConfig): Promise<VmRuntime> {
+    const id = config.id
+    const vmDir = this.vmDirOf(id)
+    const s = this.sockets(id)
+    for (const path of [s.qmpSocket, s.ctlSocket, s.vncSocket]) {
+      if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
+        throw new VireoError(
+          'HOST_UNSUPPORTED',
+          `The runtime folder path is too long for a socket (${path}).`,
+          'Set XDG_RUNTIME_DIR (or TMPDIR) to a shorter folder.',
+        )
+      }
+    }
+    const facts = await this.hostFacts()
+    const accel = resolveAccel(config, facts)
+    await checkFiles(config, vmDir)
+    const uefi = config.firmware === 'uefi' ? await uefiVars(facts, vmDir) : undefined
+    const ctx: LaunchContext = { vmDir, ...s, accel, sandbox: facts.sandbox, ...(uefi ? { uefi } : {}) }
+    const args = buildQemuArgs(config, ctx)
+    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.pidFile, s.lastStopFile].map((p) => rm(p, { force: true })))
+
+    const entry: Tracked = { runtime: { state: 'stopped' } }
+    this.tracked.get(id)?.watcher?.close()
+    this.tracked.set(id, entry)
+    this.setState(id, { state: 'starting' })
+    const logFile = join(vmDir, 'qemu.log')
+    const launch = spawnQemu(args, logFile)
+    let watcher: QmpClient
+    try {
+      watcher = await waitForQmp(s.qmpSocket, launch, logFile, this.options.startTimeoutMs ?? 30_000)
+    } catch (error) {
+      if (isAlive(launch.pid)) process.kill(launch.pid, 'SIGKILL')
+      this.setState(id, { state: 'stopped' })
+      throw error
+    }
+    const identity = await identifyQemu(launch.pid, s.qmpSocket)
+    const record: LaunchRecord = {
+      pid: launch.pid,
+      startTime: identity?.startTime ?? 0,
+      accel,
+      startedAt: new Date().toISOString(),
+    }
+    await writeFile(s.launchFile, JSON.stringify(record), { mode: 0o600 })
+    if (this.options.watch) this.listen(id, watcher, launch.pid)
+    else watcher.close()
+    this.setState(id, { state: 'running', pid: launch.pid, accel, startedAt: record.startedAt })
+    return entry.runtime
+  }
+
+  private async watch(id: string, pid: number): Promise<void> {
+    const entry = this.tracked.get(id)
+    if (entry === undefined || entry.watcher !== undefined || entry.poll !== undefined) return
+    try {
+      this.listen(id, await QmpClient.connect(this.sockets(id).qmpSocket, { timeoutMs: 1500 }), pid)
+    } catch {
+      // Another front end holds the event connection: follow the process instead.
+      entry.poll = setInterval(() => {
+        if (!isAlive(pid)) void this.finish(id, pid)
+      }, 1000)
+      entry.poll.unref()
+    }
+  }
+
+  private listen(id: string, qmp: QmpClient, pid: number): void {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    entry.watcher = qmp
+    qmp.on('event', (e) => {
+      const data = e.data
+      switch (e.event) {
+        case 'SHUTDOWN':
+          entry.stopReason = entry.forcing
+            ? 'forced'
+            : data.reason === 'guest-shutdown'
+              ? 'guest-shutdown'
+              : data.reason === 'guest-panic'
+                ? 'crashed'
+                : data.reason === 'host-signal'
+                  ? 'host-signal'
+                  : 'forced'
+          break
+        case 'STOP':
+          if (entry.runtime.state === 'running') {
+            this.setState(id, { ...entry.runtime, state: 'paused', pause: entry.runtime.pause ?? { reason: 'user' } })
+          }
+          break
+        case 'RESUME': {
+          const { pause: _pause, ...rest } = entry.runtime
+          this.setState(id, { ...rest, state: 'running' })
+          break
+        }
+        case 'BLOCK_IO_ERROR':
+          entry.runtime = {
+            ...entry.runtime,
+            pause: {
+              reason: 'io-error',
+              detail: data.nospace === true
+                ? 'The host disk is full: the guest was paused. Free some space, then resume.'
+                : `A disk error paused the guest (${String(data.reason ?? 'I/O error')}).`,
+            },
+          }
+          break
+        case 'DEVICE_TRAY_MOVED':
+          break
+        case 'RESET':
+          this.emit('reset', id)
+          break
+      }
+    })
+    qmp.on('close', (info) => {
+      if (!info.byClient) void this.finish(id, pid)
+    })
+  }
+
+  /** QEMU is gone (or going): record why, tidy the runtime folder, and say so. */
+  private async finish(id: string, pid: number): Promise<void> {
+    const entry = this.tracked.get(id)
+    if (entry === undefined || entry.runtime.pid !== pid) return
+    if (entry.poll) clearInterval(entry.poll)
+    entry.watcher = undefined
+    entry.poll = undefined
+    for (let i = 0; i < 50 && isAlive(pid) && (await identifyQemu(pid, this.sockets(id).qmpSocket)); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const reason = entry.stopReason ?? (entry.forcing ? 'forced' : 'crashed')
+    const lastStop: StopRecord = { reason, at: new Date().toISOString() }
+    if (reason === 'crashed') {
+      lastStop.stderrTail = await logTail(join(this.vmDirOf(id), 'qemu.log'))
+      lastStop.detail = 'QEMU ended without a shutdown (killed, or it crashed).'
+    }
+    entry.forcing = false
+    entry.stopReason = undefined
+    await this.recordStop(id, lastStop)
+  }
+
+  private async recordStop(id: string, lastStop: StopRecord): Promise<void> {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    const s = this.sockets(id)
+    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600 }).catch(() => {})
+    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.launchFile].map((p) => rm(p, { force: true })))
+    this.setState(id, { state: lastStop.reason === 'crashed' ? 'crashed' : 'stopped', lastStop })
+  }
+
+  private setState(id: string, runtime: VmRuntime): void {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    if (!canMove(entry.runtime.state, runtime.state)) {
+      console.warn(`vireo: ignored illegal state change of ${id}: ${entry.runtime.state} → ${runtime.state}`)
+      return
+    }
+    entry.runtime = runtime
+    this.emit('state', id, runtime)
+  }
+
+  /** One QMP command over the short-lived control connection, one at a time per VM. */
+  async ctl<T>(id: string, command: string, args?: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+    const previous = this.ctlQueue.get(id) ?? Promise.resolve()
+    const run = previous.catch(() => {}).then(async () => {
+      let qmp: QmpClient
+      try {
+        qmp = await QmpClient.connect(this.sockets(id).ctlSocket, { timeoutMs })
+      } catch {
+        throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
+      }
+      try {
+        return await qmp.execute<T>(command, args, { timeoutMs })
+      } finally {
+        qmp.close()
+      }
+    })
+    this.ctlQueue.set(id, run)
+    return run
+  }
+
+  private async requireRunning(id: string): Promise<VmRuntime> {
+    const runtime = await this.status(id)
+    if (runtime.state === 'stopped' || runtime.state === 'crashed' || runtime.pid === undefined) {
+      throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
+    }
+    return runtime
+  }
+
+  /** Asks the guest to power off (ACPI power button) and waits for QEMU to exit. */
+  async shutdown(id: string, timeoutMs: number): Promise<VmRuntime> {
+    const runtime = await this.requireRunning(id)
+    const pid = runtime.pid ?? 0
+    const before = runtime.state
+    this.setState(id, { ...runtime, state: 'shutting-down' })
+    await this.ctl(id, 'system_powerdown')
+    if (await waitForExit(pid, timeoutMs)) return this.afterExit(id, pid, 'guest-shutdown')
+    this.setState(id, { ...runtime, state: before })
+    throw new VireoError(
+      'TIMEOUT',
+      `The guest did not respond to the shutdown request within ${Math.round(timeoutMs / 1000)} s.`,
+      'The guest may ignore the power button (no ACPI support, or still booting). Shut it down from inside, or use Force off.',
+    )
+  }
+
+  /** Pulls the plug: QEMU quits at once (disk caches flushed), SIGKILL if it does not. */
+  async forceOff(id: string): Promise<VmRuntime> {
+    const runtime = await this.requireRunning(id)
+    const pid = runtime.pid ?? 0
+    const entry = this.tracked.get(id)
+    if (entry) entry.forcing = true
+    await this.ctl(id, 'quit', undefined, 5000).catch(() => {})
+    if (!(await waitForExit(pid, 5000))) {
+      process.kill(pid, 'SIGKILL')
+      await waitForExit(pid, 5000)
+    }
+    return this.afterExit(id, pid, 'forced')
+  }
+
+  /** Waits for the watcher to record the stop; records it here where nobody watches. */
+  private async afterExit(id: string, pid: number, reason: StopRecord['reason']): Promise<VmRuntime> {
+    const entry = this.tracked.get(id)
+    if (entry?.watcher !== undefined) {
+      for (let i = 0; i < 50 && entry.runtime.pid === pid; i++) await new Promise((r) => setTimeout(r, 50))
+    }
+    if (entry === undefined) this.tracked.set(id, { runtime: { state: 'running', pid } })
+    if (this.tracked.get(id)?.runtime.pid === pid) {
+      await this.recordStop(id, { reason, at: new Date().toISOString() })
+    }
+    return this.status(id)
+  }
+
+  async reboot(id: string): Promise<void> {
+    await this.requireRunning(id)
+    await this.ctl(id, 'system_reset')
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.requireRunning(id)
+    await this.ctl(id, 'stop')
+    await this.refresh(id)
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.requireRunning(id)
+    await this.ctl(id, 'cont')
+    await this.refresh(id)
+  }
+
+  /** Re-reads the run state from QEMU (after a command, or when events may have been missed). */
+  private async refresh(id: string): Promise<void> {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    const status = await this.ctl<{ status: string }>(id, 'query-status')
+    const paused = status.status !== 'running'
+    if (paused && entry.runtime.state === 'running') {
+      this.setState(id, { ...entry.runtime, state: 'paused', pause: { reason: 'user' } })
+    } else if (!paused && entry.runtime.state === 'paused') {
+      const { pause: _pause, ...rest } = entry.runtime
+      this.setState(id, { ...rest, state: 'running' })
+    }
+  }
+
+  async eject(id: string): Promise<void> {
+    await this.requireRunning(id)
+    await this.ctl(id, 'eject', { id: 'cd0-dev', force: true })
+  }
+
+  async insert(id: string, iso: string): Promise<void> {
+    await this.requireRunning(id)
+    await this.ctl(id, 'blockdev-change-medium', { id: 'cd0-dev', filename: iso, format: 'raw', 'read-only-mode': 'read-only' })
+  }
+
+  /** A PNG of the VM's screen. */
+  async screenshot(id: string): Promise<Buffer> {
+    await this.requireRunning(id)
+    const file = join(this.runtimeDir(id), `screen-${process.pid}-${Date.now()}.png`)
+    try {
+      await this.ctl(id, 'screendump', { filename: file, format: 'png' })
+      return await readFile(file)
+    } finally {
+      await rm(file, { force: true })
+    }
+  }
+
+  async usage(id: string): Promise<{ cpuTicks: number; rssBytes: number } | null> {
+    const pid = this.tracked.get(id)?.runtime.pid
+    return pid === undefined ? null : processUsage(pid)
+  }
+
+  /** Lets go of every QMP connection; the VMs keep running. */
+  dispose(): void {
+    for (const entry of this.tracked.values()) {
+      if (entry.poll) clearInterval(entry.poll)
+      entry.watcher?.close()
+    }
+    this.tracked.clear()
+  }
+}
+
+function alreadyRunning(name: string, what: string): VireoError {
+  return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
+}
+
+function resolveAccel(config: VmConfig, facts: HostFacts): 'kvm' | 'tcg' {
+  if (config.accel === 'tcg') return 'tcg'
+  if (config.accel === 'kvm' && !facts.kvmUsable) {
+    throw new VireoError(
+      'HOST_UNSUPPORTED',
+      `This VM is set to use KVM, but KVM cannot be used here: ${facts.accelReason}`,
+      'Set its accelerator to Automatic (or TCG) to run it with software emulation.',
+    )
+  }
+  return config.accel === 'kvm' ? 'kvm' : facts.accel
+}
+
+async function checkFiles(config: VmConfig, vmDir: string): Promise<void> {
+  for (const disk of config.disks) {
+    const path = diskPath(disk, vmDir)
+    if (!(await exists(path))) {
+      throw new VireoError('FILE_MISSING', `The disk ${path} is missing.`, 'Restore the file, or remove the disk from this VM’s settings.', { path })
+    }
+  }
+  if (config.cdrom !== null && !(await exists(config.cdrom))) {
+    throw new VireoError(
+      'FILE_MISSING',
+      `The ISO ${config.cdrom} is missing (moved or deleted?).`,
+      'Eject it from the VM’s CD drive, or choose the ISO’s new location.',
+      { path: config.cdrom, eject: true },
+    )
+  }
+}
+
+async function uefiVars(facts: HostFacts, vmDir: string): Promise<{ code: string; vars: string }> {
+  if (facts.uefi === null) {
+    throw new VireoError('HOST_UNSUPPORTED', 'This VM uses UEFI firmware, but OVMF is not installed.', 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).')
+  }
+  const vars = join(vmDir, 'OVMF_VARS.fd')
+  if (!(await exists(vars))) {
+    await mkdir(vmDir, { recursive: true })
+    await copyFile(facts.uefi.vars, vars)
+  }
+  return { code: facts.uefi.code, vars }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!isAlive(pid) || (await processStartTime(pid)) === null) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
+}

@@ -1,0 +1,39 @@
+/** The states a VM can be in, and the moves between them: written down once, here. */
+export const vmStates = [
+  'stopped',
+  'starting',
+  'running',
+  'paused',
+  'shutting-down',
+  'crashed',
+] as const
+export type VmState = (typeof vmStates)[number]
+
+const legal: Record<VmState, readonly VmState[]> = {
+  stopped: ['starting'],
+  crashed: ['starting'],
+  starting: ['running', 'paused', 'stopped', 'crashed'],
+  running: ['paused', 'shutting-down', 'stopped', 'crashed'],
+  paused: ['running', 'shutting-down', 'stopped', 'crashed'],
+  // A guest that ignores the ACPI request goes back to running when the wait times out.
+  'shutting-down': ['stopped', 'crashed', 'running', 'paused'],
+}
+
+export function canMove(from: VmState, to: VmState): boolean {
+  return from === to || legal[from].includes(to)
+}
+
+/** Why a VM last stopped, shown in the list and the details. */
+export interface StopRecord {
+  reason: 'guest-shutdown' | 'forced' | 'crashed' | 'host-signal' | 'unknown'
+  at: string
+  /** The last lines QEMU printed on stderr, for a crash. */
+  stderrTail?: string[]
+  detail?: string
+}
+
+/** Why a running VM is paused when the user did not ask for it (e.g. the host disk is full). */
+export interface PauseRecord {
+  reason: 'user' | 'io-error' | 'guest-panic'
+  detail?: string
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { VireoError } from '../errors'
+import { writeFileAtomic } from '../fs-atomic'
+import { vmConfigSchema, type VmConfig } from './config'
+import { loadConfig } from './config-migrations'
+
+export type StoredVm =
+  | { id: string; dir: string; ok: true; config: VmConfig }
+  | { id: string; dir: string; ok: false; reason: string }
+
+const CONFIG_FILE = 'vm.json'
+
+/**
+ * VM definitions on disk: one folder per VM under `<home>/vms/<id>/` holding vm.json, its
+ * disks and its logs. A broken vm.json is reported, never fatal to the list, and never a
+ * reason to touch that VM's disks.
+ */
+export class VmStore {
+  constructor(readonly vmsDir: string) {}
+
+  dirOf(id: string): string {
+    return join(this.vmsDir, id)
+  }
+
+  static newId(): string {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+    return Array.from(randomBytes(10), (b) => alphabet[b % alphabet.length]).join('')
+  }
+
+  async list(): Promise<StoredVm[]> {
+    let names: string[]
+    try {
+      names = await readdir(this.vmsDir)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    }
+    const ids = names.filter((n) => /^[a-z0-9]{8,32}$/.test(n)).sort()
+    return Promise.all(ids.map((id) => this.read(id)))
+  }
+
+  async read(id: string): Promise<StoredVm> {
+    const dir = this.dirOf(id)
+    let text: string
+    try {
+      text = await readFile(join(dir, CONFIG_FILE), 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return { id, dir, ok: false, reason: 'vm.json is missing' }
+      return { id, dir, ok: false, reason: `vm.json cannot be read (${code ?? 'error'})` }
+    }
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      return { id, dir, ok: false, reason: 'vm.json is not valid JSON (truncated or edited?)' }
+    }
+    const loaded = loadConfig(raw)
+    if (!loaded.ok) return { id, dir, ok: false, reason: loaded.reason }
+    if (loaded.config.id !== id) {
+      return { id, dir, ok: false, reason: `vm.json names id "${loaded.config.id}", not "${id}"` }
+    }
+    return { id, dir, ok: true, config: loaded.config }
+  }
+
+  /** The definition of a VM that loads; a typed error for a missing or broken one. */
+  async get(id: string): Promise<VmConfig> {
+    const vm = await this.read(id)
+    if (vm.ok) return vm.config
+    if (vm.reason === 'vm.json is missing') {
+      throw new VireoError('NOT_FOUND', `There is no VM with id ${id}.`, 'Run `vireo list`.')
+    }
+    throw new VireoError(
+      'VM_BROKEN',
+      `VM ${id} cannot be loaded: ${vm.reason}`,
+      `Fix or restore ${join(vm.dir, CONFIG_FILE)}; its disks were left untouched.`,
+    )
+  }
+
+  /** Makes the VM's folder (it must not exist yet) and writes its first definition. */
+  async createDir(id: string): Promise<string> {
+    await mkdir(this.vmsDir, { recursive: true, mode: 0o700 })
+    const dir = this.dirOf(id)
+    await mkdir(dir, { mode: 0o700 })
+    return dir
+  }
+
+  async save(config: VmConfig): Promise<void> {
+    const valid = vmConfigSchema.parse(config)
+    const body = JSON.stringify(valid, null, 2) + '\n'
+    try {
+      await writeFileAtomic(join(this.dirOf(valid.id), CONFIG_FILE), body)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOSPC' || code === 'EROFS' || code === 'EDQUOT') {
+        throw new VireoError(
+          'NO_SPACE',
+          `The settings of "${valid.name}" could not be saved (${code}); the previous settings are intact.`,
+          'Free some disk space (or make the data folder writable) and try again.',
+        )
+      }
+      throw error
+    }
+  }
+
+  /** Removes the VM's folder, or with keepDisks only its definition and logs. */
+  async remove(id: string, options: { keepDisks: string[] } = { keepDisks: [] }): Promise<void> {
+    const dir = this.dirOf(id)
+    if (options.keepDisks.length === 0) {
+      await rm(dir, { recursive: true, force: true })
+      return
+    }
+    const keep = new Set(options.keepDisks)
+    for (const name of await readdir(dir)) {
+      if (!keep.has(join(dir, name))) await rm(join(dir, name), { recursive: true, force: true })
+    }
+  }
+}

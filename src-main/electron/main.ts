@@ -1,0 +1,79 @@
+import { createServer } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import { app, BrowserWindow, protocol, session } from 'electron'
+import { resolvePaths } from '../core/paths'
+import { Vireo } from '../core/vireo'
+import { installIpcBridge } from './ipc-bridge'
+import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, windowOptions } from './window-options'
+
+// The desktop door: one window, the preload, one IPC bridge. Everything else is the core.
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+
+const rendererDir = join(import.meta.dirname, '..', 'renderer')
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' }
+
+async function serveRenderer(request: Request): Promise<Response> {
+  const path = decodeURIComponent(new URL(request.url).pathname)
+  const file = join(rendererDir, normalize(path === '/' ? '/index.html' : path))
+  if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
+  try {
+    const body = await readFile(file)
+    return new Response(body, {
+      headers: { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': ELECTRON_CSP },
+    })
+  } catch {
+    return new Response('Not found', { status: 404 })
+  }
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  await app.whenReady()
+  protocol.handle(APP_SCHEME, serveRenderer)
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+
+  const vireo = new Vireo({ paths: resolvePaths(), watch: true })
+  await vireo.attachRunning()
+
+  // Consoles: a loopback WebSocket bridge to each VM's VNC socket, opened with one-time tokens.
+  const consoleServer = createServer((_req, res) => res.writeHead(404).end())
+  vireo.consoleBridge.attach(consoleServer)
+  await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve))
+  const address = consoleServer.address()
+  if (typeof address === 'object' && address !== null) vireo.setConsoleOrigin(`ws://127.0.0.1:${address.port}`)
+
+  const window = new BrowserWindow(windowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs')))
+  const removeBridge = installIpcBridge(vireo, window)
+  const contents = window.webContents
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-navigate', (event, url) => {
+    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault()
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  // A crashed renderer takes no VM with it: reload the page, the VMs run on.
+  contents.on('render-process-gone', () => {
+    if (!window.isDestroyed()) void window.loadURL(`${APP_ORIGIN}/index.html`)
+  })
+  window.once('ready-to-show', () => window.show())
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('window-all-closed', () => {
+    removeBridge()
+    vireo.dispose()
+    consoleServer.close()
+    app.quit()
+  })
+  await window.loadURL(`${APP_ORIGIN}/index.html`)
+}
+
+void main()
