@@ -109,11 +109,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** The VM's current runtime state, re-attaching to a QEMU started elsewhere. */
   async status(id: string): Promise<VmRuntime> {
+    if (this.starting.has(id)) return { state: 'starting' }
+    return this.observed(id)
+  }
+
+  /** What the process and the pidfile say, whether or not a start is under way here. */
+  private async observed(id: string): Promise<VmRuntime> {
     const known = this.tracked.get(id)
     if (known !== undefined && known.runtime.state !== 'stopped' && known.runtime.state !== 'crashed') {
       return known.runtime
     }
-    if (this.starting.has(id)) return { state: 'starting' }
     const live = await this.findLive(id)
     if (live !== null) return this.attach(id, live)
     return known?.runtime ?? { state: 'stopped', ...(await this.readLastStop(id)) }
@@ -174,7 +179,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.starting.has(id)) throw alreadyRunning(config.name, 'is already starting')
     this.starting.add(id)
     try {
-      const current = await this.status(id)
+      const current = await this.observed(id)
       if (current.state !== 'stopped' && current.state !== 'crashed') {
         throw alreadyRunning(config.name, `is already ${current.state}`)
       }
