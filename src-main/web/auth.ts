@@ -13,10 +13,16 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** The token a request carries: `?token=` in the URL, or the cookie set when the page loaded. */
-export function requestToken(req: IncomingMessage): { token: string | null; fromQuery: boolean } {
+/**
+ * The token a request carries: `?token=` in the URL, or the cookie set when the page loaded.
+ * Console URLs use `?token=` for their own per-VM ticket, so there only the cookie counts.
+ */
+export function requestToken(
+  req: IncomingMessage,
+  options: { query: boolean } = { query: true },
+): { token: string | null; fromQuery: boolean } {
   const url = new URL(req.url ?? '/', 'http://localhost')
-  const query = url.searchParams.get('token')
+  const query = options.query ? url.searchParams.get('token') : null
   if (query !== null) return { token: query, fromQuery: true }
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
@@ -25,8 +31,12 @@ export function requestToken(req: IncomingMessage): { token: string | null; from
   return { token: null, fromQuery: false }
 }
 
-export function isAuthorized(req: IncomingMessage, secret: string): boolean {
-  const { token } = requestToken(req)
+export function isAuthorized(
+  req: IncomingMessage,
+  secret: string,
+  options: { query: boolean } = { query: true },
+): boolean {
+  const { token } = requestToken(req, options)
   return token !== null && sameSecret(token, secret)
 }
 

@@ -57,16 +57,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
 
   server.on('upgrade', (req, socket, head) => {
-    if (!isAuthorized(req, options.token) || !isSameOrigin(req)) {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    const isConsole = path.startsWith('/console/')
+    if (!isAuthorized(req, options.token, { query: !isConsole }) || !isSameOrigin(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path === '/api') {
       apiSockets.handleUpgrade(req, socket, head, (ws) =>
         serveApiSocket(ws, options.dispatch, options.events),
       )
-    } else if (path.startsWith('/console/')) {
+    } else if (isConsole) {
       options.consoleUpgrade(req, socket, head)
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
