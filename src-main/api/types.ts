@@ -14,36 +14,7 @@ import type { ErrorCode, ErrorInfo } from '../core/errors'
 
 export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
 
-export type CheckStatus = 'ok' | 'warning' | 'error'
-
-export interface HostCheckItem {
-  id: string
-  status: CheckStatus
-  title: string
-  detail: string
-  fix?: string
-}
-
-export interface HostReport {
-  ok: boolean
-  accel: 'kvm' | 'tcg'
-  accelReason: string
-  kvm: {
-    present: boolean
-    permitted: boolean
-    usable: boolean
-    reason: string
-    cpuFlags: string[]
-    modules: string[]
-  }
-  qemu: { path: string; version: string } | null
-  qemuImg: { path: string; version: string } | null
-  firmware: { uefi: { code: string; vars: string } | null }
-  memory: { totalMiB: number; availableMiB: number }
-  cpus: number
-  disk: { path: string; freeBytes: number }
-  items: HostCheckItem[]
-}
+export type { CheckStatus, HostCheckItem, HostReport } from '../core/host/types'
 
 export interface OsInfo {
   id: string

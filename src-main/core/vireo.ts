@@ -132,8 +132,8 @@ export class Vireo extends EventEmitter<EventMap> {
           path,
           format: d.format,
           bus: d.bus,
-          virtualBytes: info?.virtualSize ?? null,
-          actualBytes: info?.actualSize ?? null,
+          virtualBytes: info?.virtualBytes ?? null,
+          actualBytes: info?.actualBytes ?? null,
         }
       }),
     )

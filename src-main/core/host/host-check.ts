@@ -1,0 +1,107 @@
+import { runCommand } from '../exec'
+import type { VireoPaths } from '../paths'
+import { DEFAULT_PROBE_TIMEOUT_MS, probeAccelerator } from './accel-probe'
+import {
+  findProgram,
+  findUefiFirmware,
+  freeDiskSpace,
+  hostCpus,
+  hostMemoryMiB,
+  openKvmDevice,
+  readBootId,
+  readKvmModules,
+  readVirtFlags,
+} from './host-facts'
+import { buildHostReport, type ProgramLookup } from './host-report'
+import { probeCacheKey, readProbeCache, writeProbeCache } from './probe-cache'
+import { parseQemuVersion } from './proc-parsers'
+import type { HostReport } from './types'
+
+export interface CheckHostOptions {
+  paths: VireoPaths
+  /** Probe KVM again even if this boot already has a result. */
+  refresh?: boolean
+  /** How long the KVM test guest may take; 5 s if unset. */
+  probeTimeoutMs?: number
+  /** Where to look for programs (PATH); the process environment if unset. */
+  env?: NodeJS.ProcessEnv
+}
+
+export const QEMU_PROGRAM = 'qemu-system-x86_64'
+export const QEMU_IMG_PROGRAM = 'qemu-img'
+
+/**
+ * What works on this host and what to do where something does not. Never throws for a missing
+ * or broken part: that is what the report is for.
+ */
+export async function checkHost(options: CheckHostOptions): Promise<HostReport> {
+  const env = options.env ?? process.env
+  const [qemu, qemuImg, kvmDevice, cpuFlags, modules, uefi, memory, disk] = await Promise.all([
+    lookUpProgram(QEMU_PROGRAM, env),
+    lookUpProgram(QEMU_IMG_PROGRAM, env),
+    openKvmDevice(),
+    readVirtFlags(),
+    readKvmModules(),
+    findUefiFirmware(),
+    hostMemoryMiB(),
+    freeDiskSpace(options.paths.home),
+  ])
+  const probe =
+    kvmDevice.permitted && qemu.status === 'found' ? await probeKvm(qemu.info.path, options) : null
+  return buildHostReport({
+    qemu,
+    qemuImg,
+    kvmDevice,
+    probe,
+    cpuFlags,
+    modules,
+    uefi,
+    memory,
+    cpus: hostCpus(),
+    disk,
+  })
+}
+
+/** Whether KVM runs a guest: the cached answer for this boot and binary, else a fresh probe. */
+async function probeKvm(
+  qemuPath: string,
+  options: CheckHostOptions,
+): Promise<{ usable: boolean; reason: string }> {
+  const key = await probeCacheKey(await readBootId(), qemuPath)
+  if (key !== null && options.refresh !== true) {
+    const cached = await readProbeCache(options.paths.runtime, key)
+    if (cached !== null) return cached
+  }
+  const result = await probeAccelerator({
+    qemuPath,
+    accel: 'kvm',
+    timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+  })
+  const answer = { usable: result.ok, reason: result.reason }
+  if (key !== null) await writeProbeCache(options.paths.runtime, key, answer)
+  return answer
+}
+
+/** Finds `name` on PATH and asks it for its version. */
+export async function lookUpProgram(name: string, env: NodeJS.ProcessEnv): Promise<ProgramLookup> {
+  const path = await findProgram(name, env)
+  if (path === null) return { status: 'missing' }
+  try {
+    const { stdout } = await runCommand(path, ['--version'], { timeoutMs: 10_000 })
+    const version = parseQemuVersion(stdout)
+    if (version === null) {
+      return {
+        status: 'broken',
+        path,
+        message: `unexpected --version output: ${stdout.split('\n')[0] ?? ''}`,
+      }
+    }
+    return { status: 'found', info: { path, version } }
+  } catch (error) {
+    return {
+      status: 'broken',
+      path,
+      message: error instanceof Error ? error.message : String(error),
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { writeFileAtomic } from '../fs-atomic'
+import { ensurePrivateDir } from '../paths'
+
+/**
+ * The KVM probe's result, kept for the rest of this boot: a working or broken KVM does not
+ * change until the machine restarts, or QEMU is replaced. The file lives in the private runtime
+ * folder; anything wrong with it (missing, corrupt, another boot) just means "probe again".
+ */
+
+export const PROBE_CACHE_FILE = 'kvm-probe.json'
+
+const cacheSchema = z.object({
+  version: z.literal(1),
+  bootId: z.string(),
+  qemuPath: z.string(),
+  qemuMtimeMs: z.number(),
+  qemuSize: z.number(),
+  usable: z.boolean(),
+  reason: z.string(),
+  probedAt: z.string(),
+})
+
+export type ProbeCacheEntry = z.infer<typeof cacheSchema>
+
+/** What a cached result must match to be reused. */
+export interface ProbeCacheKey {
+  bootId: string
+  qemuPath: string
+  qemuMtimeMs: number
+  qemuSize: number
+}
+
+/** The key for this boot and this QEMU binary; null if either cannot be identified. */
+export async function probeCacheKey(
+  bootId: string | null,
+  qemuPath: string,
+): Promise<ProbeCacheKey | null> {
+  if (bootId === null) return null
+  const st = await stat(qemuPath).catch(() => null)
+  if (st === null) return null
+  return { bootId, qemuPath, qemuMtimeMs: st.mtimeMs, qemuSize: st.size }
+}
+
+export async function readProbeCache(
+  runtimeDir: string,
+  key: ProbeCacheKey,
+): Promise<{ usable: boolean; reason: string } | null> {
+  const text = await readFile(join(runtimeDir, PROBE_CACHE_FILE), 'utf8').catch(() => null)
+  if (text === null) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return null
+  }
+  const entry = cacheSchema.safeParse(parsed)
+  if (!entry.success) return null
+  const e = entry.data
+  const same =
+    e.bootId === key.bootId &&
+    e.qemuPath === key.qemuPath &&
+    e.qemuMtimeMs === key.qemuMtimeMs &&
+    e.qemuSize === key.qemuSize
+  return same ? { usable: e.usable, reason: e.reason } : null
+}
+
+/** Records a probe result; a failure to write only costs a probe next time, so it is ignored. */
+export async function writeProbeCache(
+  runtimeDir: string,
+  key: ProbeCacheKey,
+  result: { usable: boolean; reason: string },
+): Promise<void> {
+  const entry: ProbeCacheEntry = {
+    version: 1,
+    ...key,
+    ...result,
+    probedAt: new Date().toISOString(),
+  }
+  try {
+    ensurePrivateDir(runtimeDir)
+    await writeFileAtomic(join(runtimeDir, PROBE_CACHE_FILE), `${JSON.stringify(entry, null, 2)}\n`)
+  } catch {
+    // A read-only or full runtime folder: the next check probes again.
+  }
+}

@@ -1,0 +1,90 @@
+import { open, rm } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { VireoError } from '../errors'
+import { runCommand } from '../exec'
+import { type DiskImageFormat, type ImageInfo, imageInfo } from './image-info'
+import { diskSizeBytes, ensureFolder, ensureFreeSpace } from './image-space'
+import { imageCommandError, QEMU_IMG } from './qemu-img-errors'
+
+export interface CreateImageOptions {
+  path: string
+  format: DiskImageFormat
+  sizeBytes: number
+  signal?: AbortSignal
+}
+
+const CREATE_TIMEOUT_MS = 60_000
+
+/**
+ * Creates a new, empty (sparse) disk image. Never overwrites: an existing file (or link) at
+ * `path` is ALREADY_EXISTS. Refuses a virtual size larger than the free space where it goes,
+ * since the guest could fill it (NO_SPACE). If qemu-img fails, nothing is left behind.
+ */
+export async function createImage(options: CreateImageOptions): Promise<ImageInfo> {
+  const path = resolve(options.path)
+  const size = diskSizeBytes(options.sizeBytes)
+  await ensureFolder(path)
+  await reserve(path)
+  try {
+    await ensureFreeSpace(path, size, 'the new disk')
+    // preallocation=off: blocks are allocated as the guest writes them.
+    await runCommand(
+      QEMU_IMG,
+      ['create', '-q', '-f', options.format, '-o', 'preallocation=off', '--', path, String(size)],
+      {
+        timeoutMs: CREATE_TIMEOUT_MS,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+    )
+    return await imageInfo(path, { format: options.format, backingChain: false })
+  } catch (error) {
+    await rm(path, { force: true })
+    throw imageCommandError(error, path)
+  }
+}
+
+/**
+ * Claims `path` by creating it empty and exclusively (O_EXCL: fails on any existing file or
+ * link), so no other writer can slip in between the check and qemu-img, which then fills it.
+ */
+export async function reserve(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'wx', 0o600)
+    await handle.close()
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') {
+      throw new VireoError(
+        'ALREADY_EXISTS',
+        `${path} already exists; Vireo does not overwrite existing files.`,
+        'Choose another name, or move the existing file away first.',
+        { path },
+      )
+    }
+    if (errnoOf(error) === 'EACCES' || errnoOf(error) === 'EROFS') {
+      throw new VireoError(
+        'COMMAND_FAILED',
+        `Cannot create ${path}: ${errnoOf(error) === 'EROFS' ? 'read-only file system' : 'permission denied'}.`,
+        'Choose a folder you may write to.',
+        { path },
+      )
+    }
+    if (errnoOf(error) === 'ENOSPC') {
+      throw new VireoError(
+        'NO_SPACE',
+        `The disk holding ${path} is full.`,
+        'Free some space, or choose another folder.',
+        { path },
+      )
+    }
+    throw error
+  }
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+    ? error.code
+    : undefined
+}
