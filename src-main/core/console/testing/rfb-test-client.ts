@@ -40,7 +40,7 @@ export class RfbTestClient {
   static open(
     url: string,
     protocols: string[] = [],
-    options: { origin?: string } = {},
+    options: { origin?: string; headers?: Record<string, string> } = {},
   ): Promise<RfbTestClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocols, options)

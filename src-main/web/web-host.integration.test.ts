@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { testIsoPath } from '../../e2e/support/test-iso'
+import { methods, type MethodName } from '../api/contract'
+import { createDispatcher } from '../api/dispatch'
+import type { ServerMessage } from '../api/wire'
+import { RfbTestClient, refusalStatus } from '../core/console/testing/rfb-test-client'
+import { resolvePaths } from '../core/paths'
+import { Vireo } from '../core/vireo'
+import { COOKIE_NAME } from './auth'
+import { startWebHost, type WebHost } from './web-host'
+
+// The web door over real sockets, with the real core and real QEMU behind it.
+const home = mkdtempSync(join(tmpdir(), 'vireo-web-'))
+const staticDir = mkdtempSync(join(tmpdir(), 'vireo-static-'))
+writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
+const token = 'test-token-0123456789abcdef'
+const cookie = `${COOKIE_NAME}=${token}`
+let vireo: Vireo
+let web: WebHost
+let base: string
+
+class ApiSocket {
+  private next = 1
+  private readonly waiting = new Map<number, (m: ServerMessage) => void>()
+  readonly events: ServerMessage[] = []
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as ServerMessage
+      if (message.type === 'reply') this.waiting.get(message.id)?.(message)
+      else this.events.push(message)
+    })
+  }
+  static open(url: string, headers: Record<string, string>): Promise<ApiSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers })
+      ws.once('open', () => resolve(new ApiSocket(ws)))
+      ws.once('error', reject)
+    })
+  }
+  call(method: string, params: unknown): Promise<ServerMessage> {
+    const id = this.next++
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve)
+      this.ws.send(JSON.stringify({ type: 'call', id, method, params }))
+    })
+  }
+  async ok<T>(method: MethodName, params: unknown): Promise<T> {
+    const reply = await this.call(method, params)
+    if (reply.type !== 'reply' || !reply.ok) throw new Error(`${method} failed: ${JSON.stringify(reply)}`)
+    return reply.result as T
+  }
+}
+
+beforeAll(async () => {
+  vireo = new Vireo({ paths: { ...resolvePaths({ VIREO_HOME: home }) }, watch: true })
+  web = await startWebHost({
+    dispatch: createDispatcher(vireo),
+    events: vireo,
+    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
+    staticDir,
+    token,
+    host: '127.0.0.1',
+    port: 0,
+  })
+  base = new URL(web.url).origin
+  testIsoPath()
+})
+
+afterAll(async () => {
+  await web.close()
+  vireo.dispose()
+  await execa('pkill', ['-KILL', '-f', `guest=web-`], { reject: false })
+  rmSync(home, { recursive: true, force: true })
+  rmSync(staticDir, { recursive: true, force: true })
+})
+
+describe('HTTP', () => {
+  it('refuses a request without the token, or with a wrong one, with 401 and nothing else', async () => {
+    for (const url of [`${base}/`, `${base}/?token=wrong`, `${base}/index.html`]) {
+      const res = await fetch(url)
+      expect(res.status).toBe(401)
+      expect(await res.text()).not.toContain('Vireo</title>')
+    }
+  })
+
+  it('serves the UI with the token and sets an HttpOnly, SameSite=Strict cookie', async () => {
+    const res = await fetch(web.url)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<title>Vireo</title>')
+    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+    const again = await fetch(`${base}/`, { headers: { cookie } })
+    expect(again.status).toBe(200)
+  })
+
+  it('never serves a file outside the UI folder', async () => {
+    const res = await fetch(`${base}/..%2f..%2fetc%2fpasswd`, { headers: { cookie } })
+    expect(res.status).toBe(404)
+  })
+
+  it('listens on loopback only by default address', () => {
+    const address = web.server.address()
+    expect(typeof address === 'object' && address?.address).toBe('127.0.0.1')
+  })
+})
+
+describe('API WebSocket', () => {
+  it('refuses an upgrade without the token, with a wrong one, or from another origin', async () => {
+    const ws = base.replace('http', 'ws')
+    expect((await refusalStatus(`${ws}/api`)).status).toBe(401)
+    expect((await refusalStatus(`${ws}/api?token=nope`)).status).toBe(401)
+    expect((await refusalStatus(`${ws}/api?token=${token}`, { origin: 'http://evil.example' })).status).toBe(401)
+  })
+
+  it('answers every method of the contract with a typed reply', async () => {
+    const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api`, { cookie })
+    const sample: Record<MethodName, unknown> = {
+      hostCheck: {},
+      listVms: {},
+      getVm: { id: 'missing000' },
+      createVm: { name: '', source: { kind: 'none' } },
+      previewVm: { name: 'Preview', source: { kind: 'none' } },
+      updateVm: { id: 'missing000', changes: {} },
+      deleteVm: { id: 'missing000' },
+      startVm: { id: 'missing000' },
+      shutdownVm: { id: 'missing000' },
+      forceOffVm: { id: 'missing000' },
+      rebootVm: { id: 'missing000' },
+      pauseVm: { id: 'missing000' },
+      resumeVm: { id: 'missing000' },
+      ejectIso: { id: 'missing000' },
+      insertIso: { id: 'missing000', path: '/nope.iso' },
+      screenshot: { id: 'missing000' },
+      inspectIso: { path: testIsoPath() },
+      listIsoCandidates: {},
+      browseFiles: {},
+      consoleEndpoint: { id: 'missing000' },
+      logTail: { id: 'missing000', log: 'serial' },
+    }
+    expect(Object.keys(sample).sort()).toEqual(Object.keys(methods).sort())
+    for (const [method, params] of Object.entries(sample)) {
+      const reply = await api.call(method, params)
+      expect(reply.type, method).toBe('reply')
+      if (reply.type === 'reply' && !reply.ok) {
+        expect(['NOT_FOUND', 'INVALID_INPUT', 'NOT_RUNNING', 'FILE_MISSING'], `${method}: ${reply.error.message}`).toContain(reply.error.code)
+      }
+    }
+    api.ws.close()
+  })
+
+  it('gives schema errors for bad params, naming the field, and survives garbage', async () => {
+    const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api?token=${token}`, {})
+    const bad = await api.call('createVm', { name: 'x', source: { kind: 'iso' }, memoryMiB: -1 })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    const unknown = await api.call('rm -rf /', {})
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Unknown method/) } })
+    const inspect = await api.call('inspectIso', { path: 'relative.iso' })
+    expect(inspect).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    const list = await api.call('listVms', {})
+    expect(list).toMatchObject({ ok: true })
+    api.ws.close()
+  })
+})
+
+describe('VMs and consoles through the web host', () => {
+  it('creates two VMs, starts them, pushes events, and bridges both consoles to QEMU’s VNC', async () => {
+    const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api`, { cookie })
+    const ids: string[] = []
+    for (const name of ['web-one', 'web-two']) {
+      const vm = await api.ok<{ id: string; state: string }>('createVm', {
+        name,
+        source: { kind: 'iso', path: testIsoPath() },
+        start: true,
+      })
+      expect(vm.state).toBe('running')
+      ids.push(vm.id)
+    }
+    expect(api.events.some((e) => e.type === 'event' && e.event === 'vmChanged')).toBe(true)
+
+    const names: string[] = []
+    for (const id of ids) {
+      const endpoint = await api.ok<{ path: string }>('consoleEndpoint', { id })
+      const rfb = await RfbTestClient.open(`${base.replace('http', 'ws')}${endpoint.path}`, ['binary'], { headers: { cookie } })
+      const init = await rfb.handshake()
+      expect(init.width).toBeGreaterThan(0)
+      const update = await rfb.requestFramebuffer(init)
+      expect(update.pixelBytes).toBeGreaterThan(0)
+      names.push(init.name)
+      rfb.close()
+    }
+    expect(names).toEqual(['QEMU (web-one)', 'QEMU (web-two)'])
+
+    // A console URL works once, and not without the host's cookie.
+    const endpoint = await api.ok<{ path: string }>('consoleEndpoint', { id: ids[0] })
+    expect((await refusalStatus(`${base.replace('http', 'ws')}${endpoint.path}`)).status).toBe(401)
+
+    for (const id of ids) await api.ok('forceOffVm', { id })
+    for (const id of ids) await api.ok('deleteVm', { id, deleteDisks: true })
+    expect(await api.ok<unknown[]>('listVms', {})).toEqual([])
+    api.ws.close()
+  })
+})
