@@ -1,0 +1,145 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pngInk } from '../../e2e/support/png'
+import { testIsoPath } from '../../e2e/support/test-iso'
+
+// The `vireo` command as a user runs it: the built bin/vireo.js, a fresh VIREO_HOME, real QEMU.
+// Each invocation is a new front end, so every step after `start` also proves re-attachment.
+const home = mkdtempSync(join(tmpdir(), 'vireo-cli-'))
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'vireo.js')
+
+function vireo(...args: string[]) {
+  return execa(process.execPath, [bin, ...args], { env: { VIREO_HOME: home }, reject: false })
+}
+
+async function json<T>(...args: string[]): Promise<T> {
+  const r = await vireo(...args, '--json')
+  if (r.exitCode !== 0) throw new Error(`vireo ${args.join(' ')} failed: ${r.stderr}`)
+  return JSON.parse(r.stdout) as T
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, '..', '..', 'out', 'main', 'cli.js'))) {
+    throw new Error('Build first: npm run build (npm test does it for you).')
+  }
+  testIsoPath()
+})
+
+afterAll(async () => {
+  await execa('pkill', ['-KILL', '-f', `${home}/`], { reject: false })
+  rmSync(home, { recursive: true, force: true })
+})
+
+describe('vireo host check', () => {
+  it('reports the accelerator and tools as JSON, and exits 0 when VMs can run', async () => {
+    const r = await vireo('host', 'check', '--json')
+    expect(r.exitCode).toBe(0)
+    const report = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(report).toMatchObject({
+      accel: expect.stringMatching(/^(kvm|tcg)$/),
+      kvm: { present: expect.any(Boolean), permitted: expect.any(Boolean), usable: expect.any(Boolean), reason: expect.any(String) },
+      qemu: { path: expect.any(String), version: expect.stringMatching(/^\d+\.\d+/) },
+      qemuImg: { path: expect.any(String), version: expect.stringMatching(/^\d+\.\d+/) },
+    })
+  })
+
+  it('exits 1 and names the package when QEMU is not installed', async () => {
+    const r = await execa(process.execPath, [bin, 'host', 'check'], { env: { VIREO_HOME: home, PATH: '/nonexistent' }, reject: false })
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toMatch(/qemu-system-x86/)
+  })
+})
+
+describe('vireo create: bad input gets a clear error and leaves nothing behind', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['zero size', ['--disk-size', '0'], /size/i],
+    ['negative size', ['--disk-size', '-5G'], /size/i],
+    ['absurd size', ['--disk-size', '10ZB'], /size|unit/i],
+    ['garbage size', ['--disk-size', 'abc'], /size/i],
+    ['size beyond free space', ['--disk-size', '60T'], /free|space/i],
+    ['memory beyond the host', ['--memory', '99999999'], /memory|MiB/i],
+    ['not an ISO', ['--iso', '/etc/hostname'], /not an ISO/],
+    ['a folder as ISO', ['--iso', '/tmp'], /folder/],
+    ['a missing ISO', ['--iso', '/nonexistent.iso'], /does not exist/],
+  ]
+  for (const [what, args, message] of cases) {
+    it(`refuses ${what}`, async () => {
+      const r = await vireo('create', '--name', `bad ${what}`, ...args)
+      expect(r.exitCode).toBe(1)
+      expect(r.stderr).toMatch(message)
+      expect(await json<unknown[]>('list')).toEqual([])
+    })
+  }
+
+  it('refuses an empty or control-character name, and a duplicate name', async () => {
+    expect((await vireo('create', '--name', '   ')).stderr).toMatch(/name/i)
+    expect((await vireo('create', '--name', 'a\u0007b')).stderr).toMatch(/control/i)
+    expect((await vireo('create', '--name', 'once', '--disk-size', '16M')).exitCode).toBe(0)
+    const again = await vireo('create', '--name', 'ONCE', '--disk-size', '16M')
+    expect(again.exitCode).toBe(1)
+    expect(again.stderr).toMatch(/already exists/)
+    expect((await vireo('delete', 'once')).exitCode).toBe(0)
+  })
+
+  it('takes hostile names as display names only: never a path or an option', async () => {
+    const names = ['../../etc/passwd', '-rf', 'a,b=c,file.locking=off', '"; rm -rf ~', '\u202Eevil\u0301', 'x'.repeat(120)]
+    for (const name of names) {
+      // `--name=VALUE`: a value that starts with `-` must be attached to its option.
+      const vm = await json<{ id: string; name: string; dir: string }>('create', `--name=${name}`, '--disk-size', '16M')
+      expect(vm.name).toBe(name.normalize('NFC'))
+      expect(vm.dir).toBe(join(home, 'vms', vm.id))
+      expect(vm.id).toMatch(/^[a-z0-9]+$/)
+    }
+    expect((await vireo('create', '--name', 'y'.repeat(121))).stderr).toMatch(/at most 120/)
+    for (const vm of await json<{ id: string }[]>('list')) await vireo('delete', vm.id)
+  })
+})
+
+describe('a VM’s life through the CLI', () => {
+  it('installs, boots from disk, answers screenshot and ACPI shutdown, and is deleted with its disks', async () => {
+    const created = await json<{ id: string; state: string; os: { id: string } }>('create', '--name', 'CLI guest', '--iso', testIsoPath(), '--start')
+    expect(created.os.id).toBe('vireo-test')
+    expect(created.state).toBe('running')
+    const serial = () => readFileSync(join(home, 'vms', created.id, 'serial.log'), 'utf8')
+
+    // A second start while it runs: one clear "already".
+    const twice = await vireo('start', 'CLI guest')
+    expect(twice.exitCode).toBe(1)
+    expect(twice.stderr).toMatch(/already/)
+
+    await until('the installer to power off', async () => (await json<{ state: string }>('info', created.id)).state === 'stopped')
+    expect(serial()).toContain('VIREO-INSTALLER: done, powering off')
+
+    expect((await vireo('start', created.id)).exitCode).toBe(0)
+    await until('the installed system', () => serial().includes('Vireo test OS: ready'))
+    const info = await json<{ argv: string[]; state: string }>('info', 'cli guest')
+    expect(info.state).toBe('running')
+    expect(info.argv[0]).toBe('qemu-system-x86_64')
+    expect(info.argv).toContain('-sandbox')
+
+    const shot = join(home, 'shot.png')
+    expect((await vireo('screenshot', created.id, shot)).exitCode).toBe(0)
+    expect(pngInk(readFileSync(shot)).inkRatio).toBeGreaterThan(0.001)
+
+    const refused = await vireo('delete', created.id)
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stderr).toMatch(/running/)
+
+    const down = await json<{ state: string; lastStop: { reason: string } }>('shutdown', created.id, '--timeout', '60')
+    expect(down).toMatchObject({ state: 'stopped', lastStop: { reason: 'guest-shutdown' } })
+
+    expect((await vireo('delete', created.id)).exitCode).toBe(0)
+    expect(existsSync(join(home, 'vms', created.id))).toBe(false)
+  })
+})
