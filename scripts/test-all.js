@@ -55,6 +55,7 @@ if (!only || only === 'static') {
   check('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])
 }
 const built = !only || only === 'e2e' || only === 'integration' ? check('build', 'npx', ['electron-vite', 'build']) : true
+if (!only && built) check('electronegativity', 'node', ['scripts/electronegativity.js'])
 if (!only || only === 'unit') suite('unit', 'npx', vitest('unit'), 'test-results/unit.json', vitestCounts)
 if (!only || only === 'integration') suite('integration', 'npx', vitest('integration'), 'test-results/integration.json', vitestCounts)
 if ((!only || only === 'e2e') && built) {
