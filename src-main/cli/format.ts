@@ -12,7 +12,8 @@ export function formatHost(report: HostReport): string {
     '',
   ]
   for (const item of report.items) {
-    lines.push(`${mark[item.status]} ${item.title}: ${item.detail}`)
+    lines.push(`${mark[item.status]} ${item.title}`)
+    if (item.status !== 'ok') lines.push(`    ${item.detail}`)
     if (item.fix && item.status !== 'ok') lines.push(`    → ${item.fix}`)
   }
   lines.push('', report.ok ? 'This machine can run VMs.' : 'This machine cannot run VMs yet; see the fixes above.')
