@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
 import type { HostReport, IsoInspection, VmDetails, VmSummary } from '../api/types'
@@ -119,8 +119,7 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   async getVm(params: Params<'getVm'>): Promise<VmDetails> {
-    const vm = await this.store.read(params.id)
-    if (!vm.ok && vm.reason === 'vm.json is missing') await this.store.get(params.id)
+    const vm = await this.store.find(params.id)
     const runtime = await this.runtime(vm)
     const summary = this.summary(vm, runtime)
     if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null }
@@ -186,8 +185,7 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   private async summaryOf(id: string): Promise<VmSummary> {
-    const vm = await this.store.read(id)
-    if (!vm.ok) await this.store.get(id)
+    const vm = await this.store.find(id)
     return this.summary(vm, await this.runtime(vm))
   }
 
@@ -303,17 +301,19 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   async deleteVm(params: Params<'deleteVm'>): Promise<Results['deleteVm']> {
-    const vm = await this.store.read(params.id)
-    if (!vm.ok && vm.reason === 'vm.json is missing') await this.store.get(params.id)
+    const vm = await this.store.find(params.id)
     const runtime = await this.supervisor.status(params.id)
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
       throw new VireoError('INVALID_STATE', 'This VM is running; it cannot be deleted.', 'Shut it down (or force it off) first.')
     }
     // A broken definition never costs the user their disks: only an explicit choice does.
-    const keep = params.deleteDisks || !vm.ok ? [] : vm.config.disks.map((d) => diskPath(d, vm.dir))
-    const keptDisks = !vm.ok && !params.deleteDisks ? [vm.dir] : keep
-    if (!vm.ok && !params.deleteDisks) await rm(join(vm.dir, 'vm.json'), { force: true })
-    else await this.store.remove(params.id, { keepDisks: keep })
+    // Without a readable definition the disks are not known, so the whole folder is kept.
+    const keep = params.deleteDisks
+      ? []
+      : vm.ok
+        ? vm.config.disks.map((d) => diskPath(d, vm.dir))
+        : (await readdir(vm.dir)).filter((n) => n !== 'vm.json').map((n) => join(vm.dir, n))
+    const keptDisks = await this.store.remove(params.id, keep)
     this.emit('vmRemoved', { id: params.id })
     return { deleted: true, keptDisks }
   }

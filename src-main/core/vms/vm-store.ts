@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { VireoError } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
 import { vmConfigSchema, type VmConfig } from './config'
@@ -65,13 +65,17 @@ export class VmStore {
     return { id, dir, ok: true, config: loaded.config }
   }
 
+  /** The stored VM, healthy or broken; NOT_FOUND when it has no folder at all. */
+  async find(id: string): Promise<StoredVm> {
+    const found = await stat(this.dirOf(id)).then((st) => st.isDirectory(), () => false)
+    if (!found) throw new VireoError('NOT_FOUND', `There is no VM with id ${id}.`, 'Run `vireo list`.')
+    return this.read(id)
+  }
+
   /** The definition of a VM that loads; a typed error for a missing or broken one. */
   async get(id: string): Promise<VmConfig> {
-    const vm = await this.read(id)
+    const vm = await this.find(id)
     if (vm.ok) return vm.config
-    if (vm.reason === 'vm.json is missing') {
-      throw new VireoError('NOT_FOUND', `There is no VM with id ${id}.`, 'Run `vireo list`.')
-    }
     throw new VireoError(
       'VM_BROKEN',
       `VM ${id} cannot be loaded: ${vm.reason}`,
@@ -105,16 +109,26 @@ export class VmStore {
     }
   }
 
-  /** Removes the VM's folder, or with keepDisks only its definition and logs. */
-  async remove(id: string, options: { keepDisks: string[] } = { keepDisks: [] }): Promise<void> {
+  /**
+   * Removes a VM. With `keep`, the named files in its folder (its disks) survive: everything
+   * else goes, and the folder moves to `<home>/kept-disks/<id>` so it no longer lists as a
+   * VM. Returns where the kept files are now.
+   */
+  async remove(id: string, keep: string[] = []): Promise<string[]> {
     const dir = this.dirOf(id)
-    if (options.keepDisks.length === 0) {
+    const inside = keep.filter((path) => dirname(path) === dir)
+    if (inside.length === 0) {
       await rm(dir, { recursive: true, force: true })
-      return
+      return keep
     }
-    const keep = new Set(options.keepDisks)
+    const names = new Set(inside.map((path) => basename(path)))
     for (const name of await readdir(dir)) {
-      if (!keep.has(join(dir, name))) await rm(join(dir, name), { recursive: true, force: true })
+      if (!names.has(name)) await rm(join(dir, name), { recursive: true, force: true })
     }
+    const keptRoot = join(this.vmsDir, '..', 'kept-disks')
+    await mkdir(keptRoot, { recursive: true, mode: 0o700 })
+    const target = join(keptRoot, id)
+    await rename(dir, target)
+    return keep.map((path) => (dirname(path) === dir ? join(target, basename(path)) : path))
   }
 }

@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { vmConfigSchema, type VmConfig } from './config'
+import { VmStore } from './vm-store'
+
+let root: string
+let store: VmStore
+
+const config = (id: string, name = `VM ${id}`): VmConfig =>
+  vmConfigSchema.parse({
+    version: 1,
+    id,
+    name,
+    memoryMiB: 512,
+    cpus: 1,
+    disks: [{ file: 'disk0.qcow2', format: 'qcow2' }],
+    createdAt: '2026-01-01T00:00:00.000Z',
+  })
+
+async function add(c: VmConfig): Promise<void> {
+  await store.createDir(c.id)
+  await store.save(c)
+  await writeFile(join(store.dirOf(c.id), 'disk0.qcow2'), 'disk bytes')
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vireo-store-'))
+  store = new VmStore(join(root, 'vms'))
+})
+afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+describe('VmStore', () => {
+  it('saves and loads a definition, applying the schema defaults', async () => {
+    await add(config('aaaaaaaa'))
+    const loaded = await store.get('aaaaaaaa')
+    expect(loaded.name).toBe('VM aaaaaaaa')
+    expect(loaded.bootOrder).toEqual(['disk', 'cdrom'])
+    expect(loaded.network).toEqual({ mode: 'user', portForwards: [] })
+  })
+
+  it('lists a broken vm.json with its reason and still loads the others', async () => {
+    await add(config('aaaaaaaa'))
+    await add(config('bbbbbbbb'))
+    await add(config('cccccccc'))
+    await add(config('dddddddd'))
+    const file = (id: string) => join(store.dirOf(id), 'vm.json')
+    writeFileSync(file('bbbbbbbb'), readFileSync(file('bbbbbbbb'), 'utf8').slice(0, 40))
+    writeFileSync(file('cccccccc'), JSON.stringify({ ...config('cccccccc'), version: 99 }))
+    writeFileSync(file('dddddddd'), JSON.stringify({ ...config('dddddddd'), memoryMiB: 'lots' }))
+    const vms = await store.list()
+    expect(vms.map((v) => [v.id, v.ok])).toEqual([
+      ['aaaaaaaa', true],
+      ['bbbbbbbb', false],
+      ['cccccccc', false],
+      ['dddddddd', false],
+    ])
+    const reasons = vms.flatMap((v) => (v.ok ? [] : [v.reason]))
+    expect(reasons[0]).toMatch(/not valid JSON/)
+    expect(reasons[1]).toMatch(/newer Vireo.*Update Vireo/)
+    expect(reasons[2]).toMatch(/memoryMiB/)
+    await expect(store.get('bbbbbbbb')).rejects.toMatchObject({ code: 'VM_BROKEN', hint: expect.stringMatching(/disks were left untouched/) })
+    // The broken VMs' disks are still there.
+    for (const id of ['bbbbbbbb', 'cccccccc', 'dddddddd']) expect(existsSync(join(store.dirOf(id), 'disk0.qcow2'))).toBe(true)
+  })
+
+  it('says NOT_FOUND for a VM that has no folder', async () => {
+    await expect(store.get('zzzzzzzz')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('replaces vm.json atomically and leaves no temp file behind', async () => {
+    await add(config('aaaaaaaa'))
+    await store.save({ ...config('aaaaaaaa'), memoryMiB: 1024 })
+    expect((await store.get('aaaaaaaa')).memoryMiB).toBe(1024)
+    expect(existsSync(join(store.dirOf('aaaaaaaa'), 'vm.json'))).toBe(true)
+    const { readdirSync } = await import('node:fs')
+    expect(readdirSync(store.dirOf('aaaaaaaa')).filter((n) => n.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('refuses to save an invalid definition and keeps the old one', async () => {
+    await add(config('aaaaaaaa'))
+    await expect(store.save({ ...config('aaaaaaaa'), cpus: 0 })).rejects.toThrow()
+    expect((await store.get('aaaaaaaa')).cpus).toBe(1)
+  })
+
+  it('keeps the disks on delete when asked, moving them out of the VM list', async () => {
+    await add(config('aaaaaaaa'))
+    const disk = join(store.dirOf('aaaaaaaa'), 'disk0.qcow2')
+    const kept = await store.remove('aaaaaaaa', [disk])
+    expect(kept).toEqual([join(root, 'kept-disks', 'aaaaaaaa', 'disk0.qcow2')])
+    expect(readFileSync(kept[0] ?? '', 'utf8')).toBe('disk bytes')
+    expect(existsSync(join(root, 'kept-disks', 'aaaaaaaa', 'vm.json'))).toBe(false)
+    expect(await store.list()).toEqual([])
+  })
+
+  it('removes the whole folder when no disk is kept', async () => {
+    await add(config('aaaaaaaa'))
+    await store.remove('aaaaaaaa')
+    expect(existsSync(store.dirOf('aaaaaaaa'))).toBe(false)
+  })
+
+  it('ignores folders that are not VM ids', async () => {
+    await mkdir(join(root, 'vms', '.trash'), { recursive: true })
+    await mkdir(join(root, 'vms', 'Not An Id'), { recursive: true })
+    expect(await store.list()).toEqual([])
+  })
+})
