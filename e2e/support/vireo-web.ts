@@ -19,9 +19,11 @@ export interface VireoWeb {
  * Starts the real web host (`node bin/vireo.js web`, from the built app) on a free loopback
  * port, with its own VIREO_HOME: each test file gets a throwaway data folder.
  */
-export async function startVireoWeb(options: { home?: string; port?: number } = {}): Promise<VireoWeb> {
+export async function startVireoWeb(
+  options: { home?: string; port?: number; token?: string } = {},
+): Promise<VireoWeb> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vireo-e2e-'))
-  const token = `e2e${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
+  const token = options.token ?? `e2e${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
   const child = spawn(
     process.execPath,
     ['bin/vireo.js', 'web', '--port', String(options.port ?? 0), '--token', token],
