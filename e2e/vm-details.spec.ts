@@ -1,0 +1,63 @@
+import { testIsoPath } from './support/test-iso'
+import { expect, test, useVireoHost } from './pages/fixtures'
+
+useVireoHost()
+const name = 'Détails 虚拟机 1'
+
+test('a VM made through every wizard page, then edited in its details, keeps the edit after a reload', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(600_000)
+
+  await test.step('every wizard page, with a Unicode name and the exact command line', async () => {
+    await app.open('#/new')
+    await app.wizard.chooseIso(testIsoPath())
+    await app.wizard.button('Customize…').click()
+    await app.wizard.field('Memory (MiB)').fill('320')
+    await app.wizard.button('Next').click()
+
+    // An empty name is reported at the field, in words.
+    await app.wizard.field('Name').fill('')
+    await app.wizard.button('Next').click()
+    await expect(app.wizard.field('Name')).toHaveAccessibleDescription(/Give the VM a name/)
+    await app.wizard.field('Name').fill(name)
+    await app.wizard.button('Next').click()
+
+    const commandLine = page.getByLabel('QEMU command line', { exact: true })
+    await expect(commandLine).toContainText('qemu-system-x86_64')
+    await expect(commandLine).toContainText(name)
+    await app.wizard.button('Create and start').click()
+    await expect(page).toHaveURL(/\/console$/, { timeout: 60_000 })
+    await app.console.waitForPicture(name)
+  })
+
+  await test.step('force it off and edit memory, vCPUs, boot order and a port forward', async () => {
+    await app.console.backToList()
+    await app.list.forceOff(name)
+    await expect(app.list.state(name)).toHaveText('Stopped', { timeout: 60_000 })
+    await app.list.act(name, 'Details')
+    await expect(app.details.field('Memory (MiB)')).toHaveValue('320')
+    await app.details.field('Memory (MiB)').fill('384')
+    await app.details.field('Virtual CPUs').fill('2')
+    await app.details.field('Boot order').selectOption({ label: 'CD/DVD, then disk' })
+    await app.details.addPortForward(2222, 22)
+    await app.details.save()
+  })
+
+  await test.step('after a reload the edit is still there, and in the command line', async () => {
+    await page.reload()
+    await expect(app.details.field('Memory (MiB)')).toHaveValue('384')
+    await expect(app.details.field('Virtual CPUs')).toHaveValue('2')
+    await expect(app.details.field('Boot order')).toHaveValue('cdrom,disk')
+    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue('2222')
+    await expect(app.details.commandLine).toContainText('384')
+    await expect(app.details.commandLine).toContainText('2222')
+  })
+
+  await test.step('a disk cannot shrink: the form says so at the field', async () => {
+    await app.details.field('Disk size (GiB)').fill('0.1')
+    await app.details.hardware.getByRole('button', { name: 'Save' }).click()
+    await expect(app.details.field('Disk size (GiB)')).toHaveAccessibleDescription(/can only grow/)
+  })
+})

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { toErrorInfo } from '../../api/api-error'
+import { api } from '../../api/client'
+import type { ErrorInfo, VmDetails } from '../../api/types'
+import { navigate } from '../../app/route-store'
+import { CommandLine } from '../../ui/CommandLine'
+import { ErrorNote } from '../../ui/ErrorNote'
+import { formatBytes } from '../../ui/format'
+import { Icon } from '../../ui/icons'
+import { isOn, useVms } from '../vm-list/vms-store'
+import { StateBadge, StateNote } from '../vm-list/VmStatus'
+import { HardwareEditor } from './HardwareEditor'
+import { LogViewer } from './LogViewer'
+import './details.css'
+
+/** One VM in full: its hardware (editable while stopped), command line and logs. */
+export function DetailsView({ id }: { id: string }) {
+  const { t, i18n } = useTranslation()
+  const summary = useVms((s) => s.vms[id])
+  const [vm, setVm] = useState<VmDetails | null>(null)
+  const [error, setError] = useState<ErrorInfo | null>(null)
+
+  // Reload the details whenever the VM's summary changes (state, config, media).
+  useEffect(() => {
+    let cancelled = false
+    api.call('getVm', { id }).then(
+      (details) => !cancelled && (setVm(details), setError(null)),
+      (e: unknown) => !cancelled && setError(toErrorInfo(e)),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [id, summary])
+
+  const shown = summary ?? vm
+  return (
+    <section className="details" aria-labelledby="details-title">
+      <div className="details-bar">
+        <button type="button" className="small plain" onClick={() => navigate({ name: 'list' })}>
+          <Icon name="back" />
+          {t('common.allVms')}
+        </button>
+        <h2 id="details-title" className="screen-title" tabIndex={-1}>
+          {shown?.name ?? t('common.loading')}
+        </h2>
+        {shown != null && <StateBadge vm={shown} />}
+        {shown != null && shown.broken === null && (
+          <button type="button" className="small" onClick={() => navigate({ name: 'console', id })}>
+            <Icon name="screen" />
+            {t('actions.console')}
+          </button>
+        )}
+      </div>
+      {error !== null && <ErrorNote error={error} />}
+      {shown != null && <StateNote vm={shown} />}
+      {vm !== null && (
+        <>
+          <dl className="summary details-facts">
+            <dt>{t('details.os')}</dt>
+            <dd>{vm.os?.name ?? t('list.unknownOs')}</dd>
+            <dt>{t('details.accel')}</dt>
+            <dd>
+              {vm.accelInUse !== null
+                ? t(`accel.${vm.accelInUse}`)
+                : t(`details.accelChoice.${vm.accel}`)}
+            </dd>
+            <dt>{t('details.folder')}</dt>
+            <dd className="mono-soft">{vm.dir}</dd>
+            {vm.disks.map((disk, index) => (
+              <DiskFact key={disk.path} index={index} disk={disk} language={i18n.language} />
+            ))}
+          </dl>
+          {/* Keyed on the VM's definition: a saved change elsewhere resets the form. */}
+          <HardwareEditor key={JSON.stringify(vm.config)} vm={vm} onSaved={setVm} />
+          {vm.argv !== null && (
+            <section className="argv" aria-labelledby="argv-title">
+              <h3 id="argv-title" className="section-title">
+                {t('details.commandLine')}
+              </h3>
+              <CommandLine argv={vm.argv} label={t('details.commandLineLabel')} />
+            </section>
+          )}
+          <LogViewer vmId={id} live={isOn(vm.state)} />
+        </>
+      )}
+    </section>
+  )
+}
+
+function DiskFact({
+  index,
+  disk,
+  language,
+}: {
+  index: number
+  disk: VmDetails['disks'][number]
+  language: string
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <dt>{t('details.disk', { n: index + 1 })}</dt>
+      <dd>
+        <span className="mono-soft">{disk.path}</span>
+        <span className="muted">
+          {' '}
+          — {disk.format}, {disk.bus}
+          {disk.virtualBytes !== null &&
+            `, ${t('details.diskSize', {
+              size: formatBytes(disk.virtualBytes, language),
+              used: formatBytes(disk.actualBytes ?? 0, language),
+            })}`}
+        </span>
+      </dd>
+    </>
+  )
+}

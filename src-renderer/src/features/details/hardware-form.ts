@@ -1,0 +1,99 @@
+import type { Firmware, Input, PortForward, VmDetails } from '../../api/types'
+import { bytesToGib, gibToSize } from '../../ui/format'
+
+/** The editable hardware of a stopped VM, as the form holds it. */
+export interface HardwareForm {
+  name: string
+  memoryMiB: number
+  cpus: number
+  firmware: Firmware
+  boot: BootPreset
+  cdrom: string
+  diskGiB: number
+  portForwards: PortForward[]
+}
+
+export type BootPreset = 'disk,cdrom' | 'cdrom,disk' | 'disk' | 'cdrom'
+export const bootPresets: BootPreset[] = ['disk,cdrom', 'cdrom,disk', 'disk', 'cdrom']
+export type HardwareField = keyof HardwareForm
+
+export function formFromVm(vm: VmDetails): HardwareForm {
+  const order = vm.config?.bootOrder ?? ['disk', 'cdrom']
+  const boot = order.join(',')
+  return {
+    name: vm.name,
+    memoryMiB: vm.memoryMiB,
+    cpus: vm.cpus,
+    firmware: vm.firmware,
+    boot: bootPresets.includes(boot as BootPreset) ? (boot as BootPreset) : 'disk,cdrom',
+    cdrom: vm.cdrom ?? '',
+    diskGiB: currentDiskGib(vm) ?? 0,
+    portForwards: vm.config?.network.portForwards.map((p) => ({ ...p })) ?? [],
+  }
+}
+
+export function currentDiskGib(vm: VmDetails): number | null {
+  const bytes = vm.disks[0]?.virtualBytes
+  return bytes == null ? null : bytesToGib(bytes)
+}
+
+type Changes = Input<'updateVm'>['changes']
+
+/** Only what differs from the VM as loaded: that is what `updateVm` gets. */
+export function changesOf(vm: VmDetails, form: HardwareForm): Changes {
+  const before = formFromVm(vm)
+  const changes: Changes = {}
+  if (form.name.trim() !== before.name) changes.name = form.name.trim()
+  if (form.memoryMiB !== before.memoryMiB) changes.memoryMiB = form.memoryMiB
+  if (form.cpus !== before.cpus) changes.cpus = form.cpus
+  if (form.firmware !== before.firmware) changes.firmware = form.firmware
+  if (form.boot !== before.boot) changes.bootOrder = form.boot.split(',') as ('disk' | 'cdrom')[]
+  if (form.cdrom.trim() !== before.cdrom)
+    changes.cdrom = form.cdrom.trim() === '' ? null : form.cdrom.trim()
+  if (form.diskGiB !== before.diskGiB && vm.disks.length > 0)
+    changes.diskSize = gibToSize(form.diskGiB)
+  if (JSON.stringify(form.portForwards) !== JSON.stringify(before.portForwards)) {
+    changes.portForwards = form.portForwards
+  }
+  return changes
+}
+
+export type FormProblem = 'nameRequired' | 'memoryRange' | 'cpusRange' | 'diskShrink' | 'portRange'
+
+export function checkForm(
+  vm: VmDetails,
+  form: HardwareForm,
+): Partial<Record<HardwareField, FormProblem>> {
+  const problems: Partial<Record<HardwareField, FormProblem>> = {}
+  if (form.name.trim() === '') problems.name = 'nameRequired'
+  if (!Number.isInteger(form.memoryMiB) || form.memoryMiB < 32) problems.memoryMiB = 'memoryRange'
+  if (!Number.isInteger(form.cpus) || form.cpus < 1 || form.cpus > 288) problems.cpus = 'cpusRange'
+  const disk = currentDiskGib(vm)
+  if (disk !== null && !(form.diskGiB >= disk)) problems.diskGiB = 'diskShrink'
+  const portOk = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535
+  if (form.portForwards.some((p) => !portOk(p.hostPort) || !portOk(p.guestPort))) {
+    problems.portForwards = 'portRange'
+  }
+  return problems
+}
+
+/** The form field a server error names (`changes.memoryMiB` → memoryMiB). */
+export function fieldOfUpdateError(field: unknown): HardwareField | null {
+  if (typeof field !== 'string') return null
+  const name = field.replace(/^changes\./, '').split('.')[0]
+  switch (name) {
+    case 'name':
+    case 'memoryMiB':
+    case 'cpus':
+    case 'firmware':
+    case 'cdrom':
+    case 'portForwards':
+      return name
+    case 'bootOrder':
+      return 'boot'
+    case 'diskSize':
+      return 'diskGiB'
+    default:
+      return null
+  }
+}

@@ -1,0 +1,56 @@
+import { useMemo } from 'react'
+import { useTranslation } from 'react-i18next'
+import { navigate } from '../../app/route-store'
+import { ErrorNote } from '../../ui/ErrorNote'
+import { Icon } from '../../ui/icons'
+import { sortByName, useVms } from './vms-store'
+import { VmCard } from './VmCard'
+import './vm-list.css'
+
+/** The home screen: every VM, or an invitation to make the first one. */
+export function VmList() {
+  const { t, i18n } = useTranslation()
+  const vms = useVms((s) => s.vms)
+  const stats = useVms((s) => s.stats)
+  const loaded = useVms((s) => s.loaded)
+  const error = useVms((s) => s.error)
+  const load = useVms((s) => s.load)
+  const sorted = useMemo(() => sortByName(vms, i18n.language), [vms, i18n.language])
+
+  return (
+    <section className="vm-list" aria-labelledby="vm-list-title">
+      <h2 id="vm-list-title" className="screen-title" tabIndex={-1}>
+        {t('list.title')}
+      </h2>
+      {error !== null && (
+        <div className="list-error">
+          <ErrorNote error={error} />
+          <button type="button" onClick={() => void load()}>
+            {t('common.retry')}
+          </button>
+        </div>
+      )}
+      {!loaded && <p className="muted">{t('common.loading')}</p>}
+      {loaded && sorted.length === 0 && error === null && (
+        <div className="empty">
+          <Icon name="screen" className="empty-icon" />
+          <h3>{t('list.emptyTitle')}</h3>
+          <p>{t('list.emptyText')}</p>
+          <button type="button" className="primary" onClick={() => navigate({ name: 'new' })}>
+            <Icon name="plus" />
+            {t('list.emptyAction')}
+          </button>
+        </div>
+      )}
+      {sorted.length > 0 && (
+        <ul className="vm-cards" aria-labelledby="vm-list-title">
+          {sorted.map((vm) => (
+            <li key={vm.id}>
+              <VmCard vm={vm} stats={stats[vm.id]} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

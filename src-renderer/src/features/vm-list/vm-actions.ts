@@ -1,0 +1,47 @@
+import { api } from '../../api/client'
+import type { VmSummary } from '../../api/types'
+import { useVms } from './vms-store'
+
+/** The power actions of a VM, each one API method returning the VM's new summary. */
+export type PowerAction = 'start' | 'shutdown' | 'reboot' | 'pause' | 'resume' | 'forceOff'
+
+const methodOf = {
+  start: 'startVm',
+  shutdown: 'shutdownVm',
+  reboot: 'rebootVm',
+  pause: 'pauseVm',
+  resume: 'resumeVm',
+  forceOff: 'forceOffVm',
+} as const
+
+/** Which power actions make sense in a VM's state (none for a broken VM). */
+export function powerActionsFor(vm: Pick<VmSummary, 'state' | 'broken'>): PowerAction[] {
+  if (vm.broken !== null) return []
+  switch (vm.state) {
+    case 'stopped':
+    case 'crashed':
+      return ['start']
+    case 'starting':
+      return ['forceOff']
+    case 'running':
+      return ['shutdown', 'reboot', 'pause', 'forceOff']
+    case 'paused':
+      return ['resume', 'forceOff']
+    case 'shutting-down':
+      return ['forceOff']
+  }
+}
+
+export function canDelete(vm: Pick<VmSummary, 'state' | 'broken'>): boolean {
+  return vm.broken !== null || vm.state === 'stopped' || vm.state === 'crashed'
+}
+
+export async function runPowerAction(id: string, action: PowerAction): Promise<void> {
+  const vm = await api.call(methodOf[action], { id })
+  useVms.getState().upsert(vm)
+}
+
+export async function deleteVm(id: string, deleteDisks: boolean): Promise<void> {
+  await api.call('deleteVm', { id, deleteDisks })
+  useVms.getState().remove(id)
+}
