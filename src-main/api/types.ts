@@ -46,6 +46,11 @@ export interface DiskDetails {
   bus: string
   virtualBytes: number | null
   actualBytes: number | null
+  /**
+   * The files this disk reads through its backing chain, top first (qemu-img info): an image
+   * whose backing file is a host file would expose that file to the guest. Empty for none.
+   */
+  backingFiles?: string[]
 }
 
 export interface VmDetails extends VmSummary {

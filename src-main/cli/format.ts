@@ -43,7 +43,10 @@ export function formatVm(vm: VmDetails): string {
     `  memory:   ${vm.memoryMiB} MiB, ${vm.cpus} vCPUs, firmware ${vm.firmware}, accel ${vm.accelInUse ?? vm.accel}`,
     `  cdrom:    ${vm.cdrom ?? '(empty)'}`,
     `  folder:   ${vm.dir}`,
-    ...vm.disks.map((d) => `  disk:     ${d.path} (${d.format}, ${d.bus}${d.virtualBytes ? `, ${(d.virtualBytes / 2 ** 30).toFixed(2)} GiB` : ''})`),
+    ...vm.disks.flatMap((d) => [
+      `  disk:     ${d.path} (${d.format}, ${d.bus}${d.virtualBytes ? `, ${(d.virtualBytes / 2 ** 30).toFixed(2)} GiB` : ''})`,
+      ...(d.backingFiles ?? []).map((b) => `            backing file: ${b}`),
+    ]),
   ]
   if (vm.lastStop) lines.push(`  stopped:  ${vm.lastStop.reason} at ${vm.lastStop.at}`)
   for (const l of vm.lastStop?.stderrTail ?? []) lines.push(`            ${l}`)

@@ -4,7 +4,7 @@ import { createDispatcher } from '../api/dispatch'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { newToken } from '../web/auth'
-import { isLoopback, startWebHost } from '../web/web-host'
+import { isLoopback, startWebHost, type WebHost } from '../web/web-host'
 import { intOption, type CliValues } from './args'
 
 /** `vireo web`: the UI and API on loopback, until interrupted. VMs keep running after it. */
@@ -15,16 +15,23 @@ export async function runWeb(values: CliValues): Promise<number> {
     console.warn(`vireo: WARNING: listening on ${host}, not loopback. Anyone who can reach it and learns the token controls your VMs; prefer an SSH tunnel.`)
   }
   const vireo = new Vireo({ paths: resolvePaths(), watch: true })
-  await vireo.attachRunning()
-  const web = await startWebHost({
-    dispatch: createDispatcher(vireo),
-    events: vireo,
-    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-    staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
-    token: values.token ?? newToken(),
-    host,
-    port,
-  })
+  let web: WebHost
+  try {
+    await vireo.attachRunning()
+    web = await startWebHost({
+      dispatch: createDispatcher(vireo),
+      events: vireo,
+      consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
+      staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
+      token: values.token ?? newToken(),
+      host,
+      port,
+    })
+  } catch (error) {
+    // Let go of the running VMs' QMP connections, or this process would never exit.
+    vireo.dispose()
+    throw error
+  }
   console.log(`Vireo is running at ${web.url}`)
   console.log('Open that URL in a browser (it carries the access token). Ctrl+C stops the web host; VMs keep running.')
   await new Promise<void>((resolve) => {

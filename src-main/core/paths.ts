@@ -1,6 +1,7 @@
 import { mkdirSync, statSync, chmodSync } from 'node:fs'
 import { homedir, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { VireoError } from './errors'
 import { fnv1a } from './hash'
 
 /** Where Vireo keeps its data (VM folders) and its runtime files (sockets, pidfiles). */
@@ -36,7 +37,12 @@ export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const st = statSync(dir)
   if (st.uid !== process.getuid?.()) {
-    throw new Error(`${dir} belongs to another user; refusing to keep sockets there`)
+    throw new VireoError(
+      'HOST_UNSUPPORTED',
+      `${dir} belongs to another user, so Vireo will not keep its VM sockets there.`,
+      'Remove that folder (another user may have made it to intercept your VMs), or set XDG_RUNTIME_DIR to a folder of your own.',
+      { path: dir },
+    )
   }
   if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700)
 }

@@ -133,6 +133,7 @@ export class Vireo extends EventEmitter<EventMap> {
           bus: d.bus,
           virtualBytes: info?.virtualBytes ?? null,
           actualBytes: info?.actualBytes ?? null,
+          backingFiles: (info?.chain ?? []).flatMap((e) => (e.backingFile === null ? [] : [e.backingFile])),
         }
       }),
     )
@@ -200,18 +201,8 @@ export class Vireo extends EventEmitter<EventMap> {
     const iso = params.source.kind === 'iso' ? await this.inspectIso({ path: params.source.path }) : null
     const rec = iso?.recommended ?? genericLinux
     const memoryMiB = params.memoryMiB ?? rec.memoryMiB
-    if (memoryMiB > host.memory.totalMiB) {
-      throw new VireoError(
-        'INVALID_INPUT',
-        `${memoryMiB} MiB of memory is more than this computer has (${host.memory.totalMiB} MiB).`,
-        `Choose at most ${Math.floor(host.memory.totalMiB * 0.75)} MiB.`,
-        { field: 'memoryMiB' },
-      )
-    }
     const cpus = params.cpus ?? Math.min(rec.cpus, host.cpus)
-    if (cpus > host.cpus) {
-      throw new VireoError('INVALID_INPUT', `${cpus} vCPUs is more than this computer’s ${host.cpus} cores.`, `Choose at most ${host.cpus}.`, { field: 'cpus' })
-    }
+    checkFitsHost(host, memoryMiB, cpus)
     const firmware = params.firmware ?? (rec.firmware === 'uefi' && host.firmware.uefi ? 'uefi' : 'bios')
     const diskBytes = parseSize(params.diskSize ?? `${Math.round(rec.diskGiB * 1024)}M`)
     const importing = params.source.kind === 'import'
@@ -246,7 +237,7 @@ export class Vireo extends EventEmitter<EventMap> {
   async createVm(params: Params<'createVm'>): Promise<VmDetails> {
     const id = VmStore.newId()
     const { config, diskBytes } = await this.draft(params, id)
-    const dir = await this.store.createDir(id)
+    const dir = await this.store.createStaging(id)
     try {
       const target = diskPath(config.disks[0]!, dir)
       if (params.source.kind === 'import') {
@@ -263,7 +254,7 @@ export class Vireo extends EventEmitter<EventMap> {
       } else {
         await createImage({ path: target, format: config.disks[0]!.format, sizeBytes: diskBytes })
       }
-      await this.store.save(config)
+      await this.store.commit(config, dir)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
       throw error
@@ -285,7 +276,10 @@ export class Vireo extends EventEmitter<EventMap> {
       const clash = (await this.store.list()).some((vm) => vm.ok && vm.id !== config.id && vm.config.name.toLocaleLowerCase() === rest.name!.toLocaleLowerCase())
       if (clash) throw new VireoError('ALREADY_EXISTS', `A VM named “${rest.name}” already exists.`, 'Choose another name.', { field: 'name' })
     }
-    if (rest.cdrom) await readIsoLabel(rest.cdrom)
+    if (rest.memoryMiB !== undefined || rest.cpus !== undefined) {
+      checkFitsHost(await this.hostCheck({ refresh: false }), rest.memoryMiB ?? 0, rest.cpus ?? 0)
+    }
+    if (rest.cdrom) await this.inspectIso({ path: rest.cdrom })
     if (diskSize !== undefined && config.disks[0] !== undefined) {
       const disk = config.disks[0]
       await resizeImage(diskPath(disk, this.store.dirOf(config.id)), disk.format, parseSize(diskSize))
@@ -308,12 +302,19 @@ export class Vireo extends EventEmitter<EventMap> {
     }
     // A broken definition never costs the user their disks: only an explicit choice does.
     // Without a readable definition the disks are not known, so the whole folder is kept.
-    const keep = params.deleteDisks
-      ? []
-      : vm.ok
-        ? vm.config.disks.map((d) => diskPath(d, vm.dir))
-        : (await readdir(vm.dir)).filter((n) => n !== 'vm.json').map((n) => join(vm.dir, n))
-    const keptDisks = await this.store.remove(params.id, keep)
+    let keptDisks: string[]
+    try {
+      const keep = params.deleteDisks
+        ? []
+        : vm.ok
+          ? vm.config.disks.map((d) => diskPath(d, vm.dir))
+          : (await readdir(vm.dir)).filter((n) => n !== 'vm.json').map((n) => join(vm.dir, n))
+      keptDisks = await this.store.remove(params.id, keep)
+    } catch (error) {
+      // Two deletes at once (two windows, or the CLI beside the GUI): the other one won.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      throw new VireoError('NOT_FOUND', `VM ${params.id} was deleted meanwhile, by another window or command.`, 'Nothing more to do; the list is up to date.')
+    }
     this.emit('vmRemoved', { id: params.id })
     return { deleted: true, keptDisks }
   }
@@ -441,5 +442,20 @@ export class Vireo extends EventEmitter<EventMap> {
       )
     }, 2000)
     this.statsTimer.unref()
+  }
+}
+
+/** Memory and vCPUs a VM may have on this host: refused, with the host's figures, beyond it. */
+function checkFitsHost(host: HostReport, memoryMiB: number, cpus: number): void {
+  if (memoryMiB > host.memory.totalMiB) {
+    throw new VireoError(
+      'INVALID_INPUT',
+      `${memoryMiB} MiB of memory is more than this computer has (${host.memory.totalMiB} MiB).`,
+      `Choose at most ${Math.floor(host.memory.totalMiB * 0.75)} MiB.`,
+      { field: 'memoryMiB' },
+    )
+  }
+  if (cpus > host.cpus) {
+    throw new VireoError('INVALID_INPUT', `${cpus} vCPUs is more than this computer’s ${host.cpus} cores.`, `Choose at most ${host.cpus}.`, { field: 'cpus' })
   }
 }

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { VireoError } from '../errors'
 
@@ -11,7 +12,8 @@ const PVD_OFFSET = 16 * SECTOR
 export async function readIsoLabel(path: string): Promise<{ label: string | null; sizeBytes: number }> {
   let file
   try {
-    file = await open(path, 'r')
+    // O_NONBLOCK: opening a FIFO (or a device that waits) must not hang this process.
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     throw fileError(path, error)
   }
@@ -19,6 +21,9 @@ export async function readIsoLabel(path: string): Promise<{ label: string | null
     const st = await file.stat()
     if (st.isDirectory()) {
       throw new VireoError('INVALID_INPUT', `${path} is a folder, not an ISO file.`, 'Choose the .iso file inside it.')
+    }
+    if (!st.isFile() && !st.isBlockDevice()) {
+      throw new VireoError('INVALID_INPUT', `${path} is not a file (a pipe, socket or character device), so it cannot be an ISO.`, 'Choose an installer .iso file.')
     }
     const pvd = Buffer.alloc(SECTOR)
     const { bytesRead } = await file.read(pvd, 0, SECTOR, PVD_OFFSET)

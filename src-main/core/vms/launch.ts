@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
+import { dirname } from 'node:path'
 import { VireoError } from '../errors'
 import { QmpClient } from '../qmp/qmp-client'
 import { QEMU_BINARY } from './qemu-args'
@@ -17,9 +18,22 @@ export interface LaunchResult {
  * shell: the argv goes to the kernel as it is.
  */
 export function spawnQemu(args: string[], logFile: string, qemuPath = QEMU_BINARY): LaunchResult {
-  const log = openSync(logFile, 'a', 0o600)
+  let log: number
   try {
-    writeSync(log, `\n=== ${new Date().toISOString()} vireo: starting ${qemuPath}\n`)
+    log = openSync(logFile, 'a', 0o600)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') {
+      throw new VireoError('NOT_FOUND', `This VM’s folder ${dirname(logFile)} is gone: it was deleted meanwhile.`, 'Refresh the list.')
+    }
+    throw new VireoError('COMMAND_FAILED', `QEMU’s log ${logFile} cannot be opened (${code ?? 'error'}).`, 'Check that the VM’s folder is writable (and the disk not full), then start it again.')
+  }
+  try {
+    try {
+      writeSync(log, `\n=== ${new Date().toISOString()} vireo: starting ${qemuPath}\n`)
+    } catch {
+      // A full disk: QEMU starts all the same, and the guest pauses if it must write.
+    }
     // node's spawn hands the log's descriptor straight to QEMU (execa would pipe it through
     // this process, and the output would stop when Vireo exits). An argv array, no shell.
     const child = spawn(qemuPath, args, { detached: true, stdio: ['ignore', log, log] })
@@ -101,6 +115,16 @@ async function startFailure(logFile: string): Promise<VireoError> {
       'A disk of this VM is in use by another program (another VM, or a qemu-img command), so QEMU refused to open it.',
       'Stop the other program, then start again. `qemu-img info -U FILE` can still inspect the disk.',
       { stderrTail: tail },
+    )
+  }
+  const forward = /Could not set up host forwarding rule '(tcp|udp):([^:']*):(\d+)-[^:']*:(\d+)'/.exec(text)
+  if (forward !== null) {
+    const [, protocol = 'tcp', address = '127.0.0.1', port = '', guestPort = ''] = forward
+    return new VireoError(
+      'INVALID_INPUT',
+      `Port ${port} (${protocol.toUpperCase()}) on ${address || '127.0.0.1'}, which this VM forwards to the guest’s port ${guestPort}, is already in use by another program or VM.`,
+      `Stop whatever listens there (see: ss -lntup 'sport = :${port}'), or change this VM’s port forward to a free port.`,
+      { field: 'portForwards', port: Number(port), protocol, stderrTail: tail },
     )
   }
   if (/No such file or directory|Could not open/i.test(text)) {

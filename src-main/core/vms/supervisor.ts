@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events'
-import { copyFile, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VireoError } from '../errors'
 import { ensurePrivateDir } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
-import { logTail, spawnQemu, waitForQmp } from './launch'
+import { logTail, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { buildQemuArgs, diskPath, type LaunchContext } from './qemu-args'
 import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
@@ -74,6 +74,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly tracked = new Map<string, Tracked>()
   private readonly starting = new Set<string>()
   private readonly ctlQueue = new Map<string, Promise<unknown>>()
+  /** After dispose(), no event connection is opened again (a late status() must not). */
+  private disposed = false
 
   private readonly runtimeRoot: string
   private readonly vmDirOf: (id: string) => string
@@ -121,7 +123,47 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     const live = await this.findLive(id)
     if (live !== null) return this.attach(id, live)
-    return known?.runtime ?? { state: 'stopped', ...(await this.readLastStop(id)) }
+    if (await lockHeldByOther(this.sockets(id).lockFile)) return { state: 'starting' }
+    const unseen = await this.recordUnseenStop(id)
+    if (unseen !== null && known !== undefined) {
+      known.runtime = { state: unseen.reason === 'crashed' ? 'crashed' : 'stopped', lastStop: unseen }
+    }
+    if (known !== undefined) return known.runtime
+    const last = await this.readLastStop(id)
+    return { state: last.lastStop?.reason === 'crashed' ? 'crashed' : 'stopped', ...last }
+  }
+
+  /**
+   * A run that ended while no front end watched it (QEMU killed, or the guest powered off
+   * while only the CLI was used) left its launch.json behind. QEMU removes its pidfile when it
+   * exits normally, so a pidfile left too means it was killed or crashed. Records why once.
+   */
+  private async recordUnseenStop(id: string): Promise<StopRecord | null> {
+    const s = this.sockets(id)
+    const [launched, pidFile] = await Promise.all([exists(s.launchFile), exists(s.pidFile)])
+    if (!launched) return null
+    // Never tidy away the files of a QEMU of this VM that still runs.
+    const pid = await readPidFile(s.pidFile)
+    if (pid !== null && (await identifyQemu(pid, s.qmpSocket)) !== null) return null
+    const at = new Date().toISOString()
+    const lastStop: StopRecord = pidFile
+      ? {
+          reason: 'crashed',
+          at,
+          detail: 'QEMU ended without a shutdown (killed, or it crashed) while no Vireo window was watching.',
+          stderrTail: await logTail(join(this.vmDirOf(id), 'qemu.log')),
+        }
+      : {
+          reason: 'unknown',
+          at,
+          detail: 'QEMU exited while no Vireo window was watching (the guest shut down, or QEMU was told to quit).',
+        }
+    // A watching front end may be recording the same stop, more precisely: its record wins.
+    // The stale pidfile stays (a new QEMU may be writing its own there right now): the next
+    // start replaces it, and without launch.json it is not taken for a new stop.
+    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600, flag: 'wx' }).catch(() => {})
+    await rm(s.launchFile, { force: true })
+    return (await this.readLastStop(id)).lastStop ?? lastStop
   }
 
   private async readLastStop(id: string): Promise<{ lastStop?: StopRecord }> {
@@ -196,14 +238,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     ensurePrivateDir(this.runtimeDir(id))
     for (let attempt = 0; ; attempt++) {
       try {
-        const lock = await open(s.lockFile, 'wx', 0o600)
-        await lock.writeFile(String(process.pid))
-        await lock.close()
+        await createLockFile(s.lockFile)
         break
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
-        const owner = Number.parseInt(await readFile(s.lockFile, 'utf8').catch(() => ''), 10)
-        if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+        if (await lockHeldByOther(s.lockFile)) {
           throw alreadyRunning(name, 'is being started by another Vireo window or command')
         }
         // The front end that held it died mid-start: take over, but re-check for its QEMU.
@@ -248,12 +287,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.tracked.set(id, entry)
     this.setState(id, { state: 'starting' })
     const logFile = join(vmDir, 'qemu.log')
-    const launch = spawnQemu(args, logFile)
+    let launch: LaunchResult | undefined
     let watcher: QmpClient
     try {
+      launch = spawnQemu(args, logFile)
       watcher = await waitForQmp(s.qmpSocket, launch, logFile, this.options.startTimeoutMs ?? 30_000)
     } catch (error) {
-      if (isAlive(launch.pid)) process.kill(launch.pid, 'SIGKILL')
+      if (launch !== undefined && isAlive(launch.pid)) process.kill(launch.pid, 'SIGKILL')
       this.setState(id, { state: 'stopped' })
       throw error
     }
@@ -273,9 +313,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async watch(id: string, pid: number): Promise<void> {
     const entry = this.tracked.get(id)
-    if (entry === undefined || entry.watcher !== undefined || entry.poll !== undefined) return
+    if (this.disposed || entry === undefined || entry.watcher !== undefined || entry.poll !== undefined) return
     try {
-      this.listen(id, await QmpClient.connect(this.sockets(id).qmpSocket, { timeoutMs: 1500 }), pid)
+      const qmp = await QmpClient.connect(this.sockets(id).qmpSocket, { timeoutMs: 1500 })
+      if (this.disposed) return qmp.close()
+      this.listen(id, qmp, pid)
     } catch {
       // Another front end holds the event connection: follow the process instead.
       entry.poll = setInterval(() => {
@@ -384,7 +426,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       let qmp: QmpClient
       try {
         qmp = await QmpClient.connect(this.sockets(id).ctlSocket, { timeoutMs })
-      } catch {
+      } catch (error) {
+        if (error instanceof VireoError && error.code === 'TIMEOUT') throw qemuNotAnswering(timeoutMs)
         throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
       }
       try {
@@ -508,12 +551,50 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Lets go of every QMP connection; the VMs keep running. */
   dispose(): void {
+    this.disposed = true
     for (const entry of this.tracked.values()) {
       if (entry.poll) clearInterval(entry.poll)
       entry.watcher?.close()
     }
     this.tracked.clear()
   }
+}
+
+function qemuNotAnswering(timeoutMs: number): VireoError {
+  return new VireoError(
+    'TIMEOUT',
+    `QEMU did not answer within ${Math.round(timeoutMs / 1000)} s: it is hung or very busy, or another program holds its control connection.`,
+    'Try again in a moment; if it stays stuck, use Force off. Other VMs are not affected.',
+  )
+}
+
+/**
+ * Takes the start lock: a file holding the owner's pid and process start time, made complete
+ * first and then linked into place, so nobody ever reads a half-written lock.
+ */
+async function createLockFile(lockFile: string): Promise<void> {
+  const temp = `${lockFile}.${process.pid}.${Date.now()}`
+  await writeFile(temp, `${process.pid} ${(await processStartTime(process.pid)) ?? 0}\n`, { mode: 0o600 })
+  try {
+    await link(temp, lockFile)
+  } finally {
+    await rm(temp, { force: true })
+  }
+}
+
+/**
+ * Whether another live front end holds the start lock. A pid alone proves nothing (the
+ * front end that wrote it may have died and its pid been reused), so its start time must match.
+ */
+async function lockHeldByOther(lockFile: string): Promise<boolean> {
+  const text = await readFile(lockFile, 'utf8').catch(() => null)
+  if (text === null) return false
+  const [pidText, startText] = text.trim().split(/\s+/)
+  const owner = Number(pidText)
+  if (!Number.isInteger(owner) || owner <= 1 || owner === process.pid || !isAlive(owner)) return false
+  // Without a recorded start time (an older lock), a live pid has to do.
+  if (startText === undefined || startText === '0') return true
+  return (await processStartTime(owner)) === Number(startText)
 }
 
 function alreadyRunning(name: string, what: string): VireoError {

@@ -83,19 +83,53 @@ export class VmStore {
     )
   }
 
-  /** Makes the VM's folder (it must not exist yet) and writes its first definition. */
+  /** Makes the VM's folder (it must not exist yet). */
   async createDir(id: string): Promise<string> {
-    await mkdir(this.vmsDir, { recursive: true, mode: 0o700 })
-    const dir = this.dirOf(id)
-    await mkdir(dir, { mode: 0o700 })
+    return this.makeDir(this.dirOf(id))
+  }
+
+  /**
+   * Makes a hidden folder to build a new VM in (its disk, then its definition): until
+   * `commit` moves it into place, the VM is not listed, so a VM still being made (or whose
+   * making was cut short) never shows up half-made.
+   */
+  async createStaging(id: string): Promise<string> {
+    return this.makeDir(join(this.vmsDir, `.new-${id}`))
+  }
+
+  /** Writes the new VM's definition into its staging folder and moves the folder into place. */
+  async commit(config: VmConfig, staging: string): Promise<void> {
+    const valid = vmConfigSchema.parse(config)
+    await this.writeConfig(staging, valid)
+    await rename(staging, this.dirOf(valid.id))
+  }
+
+  private async makeDir(dir: string): Promise<string> {
+    try {
+      await mkdir(this.vmsDir, { recursive: true, mode: 0o700 })
+      await mkdir(dir, { mode: 0o700 })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new VireoError('NO_SPACE', `The disk holding ${this.vmsDir} is full: no folder could be made for the new VM.`, 'Free some disk space and try again.', { path: dir })
+      }
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+        throw new VireoError('COMMAND_FAILED', `Cannot make a folder for the new VM in ${this.vmsDir} (${code}).`, 'Make the data folder writable (or set VIREO_HOME to one that is), then try again.', { path: dir })
+      }
+      throw error
+    }
     return dir
   }
 
   async save(config: VmConfig): Promise<void> {
     const valid = vmConfigSchema.parse(config)
+    await this.writeConfig(this.dirOf(valid.id), valid)
+  }
+
+  private async writeConfig(dir: string, valid: VmConfig): Promise<void> {
     const body = JSON.stringify(valid, null, 2) + '\n'
     try {
-      await writeFileAtomic(join(this.dirOf(valid.id), CONFIG_FILE), body)
+      await writeFileAtomic(join(dir, CONFIG_FILE), body)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOSPC' || code === 'EROFS' || code === 'EDQUOT') {
@@ -104,6 +138,10 @@ export class VmStore {
           `The settings of "${valid.name}" could not be saved (${code}); the previous settings are intact.`,
           'Free some disk space (or make the data folder writable) and try again.',
         )
+      }
+      if (code === 'ENOENT') {
+        // Its folder is gone: another window or command deleted the VM meanwhile.
+        throw new VireoError('NOT_FOUND', `“${valid.name}” was deleted meanwhile, by another window or command; its settings were not saved.`, 'Refresh the list.')
       }
       throw error
     }
@@ -118,7 +156,11 @@ export class VmStore {
     const dir = this.dirOf(id)
     const inside = keep.filter((path) => dirname(path) === dir)
     if (inside.length === 0) {
-      await rm(dir, { recursive: true, force: true })
+      // Out of the list first, in one rename, so that nothing written into the folder
+      // meanwhile (a settings change from another window) can bring a half-deleted VM back.
+      const trash = join(this.vmsDir, `.deleted-${id}-${randomBytes(4).toString('hex')}`)
+      await rename(dir, trash)
+      await rm(trash, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
       return keep
     }
     const names = new Set(inside.map((path) => basename(path)))

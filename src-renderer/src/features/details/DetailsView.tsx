@@ -71,8 +71,7 @@ export function DetailsView({ id }: { id: string }) {
               <DiskFact key={disk.path} index={index} disk={disk} language={i18n.language} />
             ))}
           </dl>
-          {/* Keyed on the VM's definition: a saved change elsewhere resets the form. */}
-          <HardwareEditor key={JSON.stringify(vm.config)} vm={vm} onSaved={setVm} />
+          <HardwareEditor vm={vm} onSaved={setVm} />
           {vm.argv !== null && (
             <section className="argv" aria-labelledby="argv-title">
               <h3 id="argv-title" className="section-title">

@@ -33,6 +33,13 @@ export function HardwareEditor({
   const { t, i18n } = useTranslation()
   const host = useHost((s) => s.report)
   const [form, setForm] = useState<HardwareForm>(() => formFromVm(vm))
+  // When the definition changes under the form (saved here or elsewhere), start from it again.
+  const definition = JSON.stringify(vm.config)
+  const [formFor, setFormFor] = useState(definition)
+  if (formFor !== definition) {
+    setFormFor(definition)
+    setForm(formFromVm(vm))
+  }
   const [problems, setProblems] = useState<Partial<Record<HardwareField, string>>>({})
   const [error, setError] = useState<ErrorInfo | null>(null)
   const [saving, setSaving] = useState(false)

@@ -7,6 +7,10 @@ import { ErrorNote } from '../../ui/ErrorNote'
 
 type Log = 'qemu' | 'serial'
 
+/** Terminal control sequences (colours, cursor queries) a guest writes to its serial port. */
+// eslint-disable-next-line no-control-regex
+const controlSequences = /\x1b(\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])|[\x00-\x08\x0b-\x1f\x7f]/g
+
 /** The tail of QEMU's log or the guest's serial console, refreshed while the VM runs. */
 export function LogViewer({ vmId, live }: { vmId: string; live: boolean }) {
   const { t } = useTranslation()
@@ -22,7 +26,7 @@ export function LogViewer({ vmId, live }: { vmId: string; live: boolean }) {
       api.call('logTail', { id: vmId, log, lines: 200 }).then(
         (result) => {
           if (cancelled) return
-          setLines(result.lines)
+          setLines(result.lines.map((line) => line.replace(controlSequences, '')))
           setError(null)
         },
         (e: unknown) => !cancelled && setError(toErrorInfo(e)),

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { PortForward } from '../../api/types'
 import { Icon } from '../../ui/icons'
+import { freeHostPort } from './hardware-form'
 
 interface PortForwardsEditorProps {
   value: PortForward[]
@@ -89,7 +90,9 @@ export function PortForwardsEditor({ value, onChange, error }: PortForwardsEdito
         type="button"
         className="small"
         disabled={value.length >= 32}
-        onClick={() => onChange([...value, { protocol: 'tcp', hostPort: 2222, guestPort: 22 }])}
+        onClick={() =>
+          onChange([...value, { protocol: 'tcp', hostPort: freeHostPort(value), guestPort: 22 }])
+        }
       >
         <Icon name="plus" />
         {t('details.addPort')}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VmDetails } from '../../api/types'
-import { changesOf, checkForm, fieldOfUpdateError, formFromVm } from './hardware-form'
+import { changesOf, checkForm, fieldOfUpdateError, formFromVm, freeHostPort } from './hardware-form'
 
 const vm: VmDetails = {
   id: 'abcd1234',
@@ -50,9 +50,21 @@ describe('the details form', () => {
       diskSize: '30G',
     })
   })
+  it('leaves a disk of unknown size alone until a size is typed', () => {
+    const unknown = { ...vm, disks: vm.disks.map((d) => ({ ...d, virtualBytes: null })) }
+    expect(changesOf(unknown, formFromVm(unknown))).toEqual({})
+    expect(changesOf(unknown, { ...formFromVm(unknown), diskGiB: 8 })).toEqual({ diskSize: '8G' })
+  })
   it('lets a disk grow but not shrink', () => {
     expect(checkForm(vm, { ...formFromVm(vm), diskGiB: 10 }).diskGiB).toBe('diskShrink')
     expect(checkForm(vm, { ...formFromVm(vm), diskGiB: 40 }).diskGiB).toBeUndefined()
+  })
+  it('refuses one host port forwarded twice', () => {
+    const rule = { protocol: 'tcp' as const, hostPort: 2222, guestPort: 22 }
+    expect(checkForm(vm, { ...formFromVm(vm), portForwards: [rule, rule] }).portForwards).toBe(
+      'portTwice',
+    )
+    expect(freeHostPort([rule])).toBe(2223)
   })
   it('maps server fields to form fields', () => {
     expect(fieldOfUpdateError('changes.memoryMiB')).toBe('memoryMiB')

@@ -27,7 +27,8 @@ export function formFromVm(vm: VmDetails): HardwareForm {
     firmware: vm.firmware,
     boot: bootPresets.includes(boot as BootPreset) ? (boot as BootPreset) : 'disk,cdrom',
     cdrom: vm.cdrom ?? '',
-    diskGiB: currentDiskGib(vm) ?? 0,
+    // NaN (an empty field) when qemu-img could not tell the size.
+    diskGiB: currentDiskGib(vm) ?? Number.NaN,
     portForwards: vm.config?.network.portForwards.map((p) => ({ ...p })) ?? [],
   }
 }
@@ -50,15 +51,16 @@ export function changesOf(vm: VmDetails, form: HardwareForm): Changes {
   if (form.boot !== before.boot) changes.bootOrder = form.boot.split(',') as ('disk' | 'cdrom')[]
   if (form.cdrom.trim() !== before.cdrom)
     changes.cdrom = form.cdrom.trim() === '' ? null : form.cdrom.trim()
-  if (form.diskGiB !== before.diskGiB && vm.disks.length > 0)
-    changes.diskSize = gibToSize(form.diskGiB)
+  const diskChanged = !Object.is(form.diskGiB, before.diskGiB) && !Number.isNaN(form.diskGiB)
+  if (diskChanged && vm.disks.length > 0) changes.diskSize = gibToSize(form.diskGiB)
   if (JSON.stringify(form.portForwards) !== JSON.stringify(before.portForwards)) {
     changes.portForwards = form.portForwards
   }
   return changes
 }
 
-export type FormProblem = 'nameRequired' | 'memoryRange' | 'cpusRange' | 'diskShrink' | 'portRange'
+export type FormProblem =
+  'nameRequired' | 'memoryRange' | 'cpusRange' | 'diskShrink' | 'portRange' | 'portTwice'
 
 export function checkForm(
   vm: VmDetails,
@@ -73,8 +75,18 @@ export function checkForm(
   const portOk = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535
   if (form.portForwards.some((p) => !portOk(p.hostPort) || !portOk(p.guestPort))) {
     problems.portForwards = 'portRange'
+  } else {
+    const used = form.portForwards.map((p) => `${p.protocol}:${p.hostPort}`)
+    if (new Set(used).size !== used.length) problems.portForwards = 'portTwice'
   }
   return problems
+}
+
+/** A host port no rule uses yet, from 2222 up (SSH's usual forward). */
+export function freeHostPort(rules: readonly PortForward[]): number {
+  let port = 2222
+  while (rules.some((rule) => rule.hostPort === port)) port++
+  return port
 }
 
 /** The form field a server error names (`changes.memoryMiB` → memoryMiB). */

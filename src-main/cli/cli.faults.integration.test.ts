@@ -1,0 +1,374 @@
+import { spawn } from 'node:child_process'
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HostReport, VmSummary } from '../api/types'
+import { resolvePaths } from '../core/paths'
+import { killQemus, procStatus, qemuPids, tcpListeners, until } from '../core/testing/fault-support'
+
+// FAULTS.md cases that need separate processes: the `vireo` command (the built app) killed
+// in the middle of a start, two of them starting one VM, QEMU and qemu-img missing from a
+// front end's PATH, /dev/kvm denied (in a private mount namespace), a taken port, and QEMU run
+// by an unprivileged user.
+const root = mkdtempSync(join(tmpdir(), 'vireo-faults-cli-'))
+const home = join(root, 'home')
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'vireo.js')
+const env = { VIREO_HOME: home, XDG_RUNTIME_DIR: join(root, 'run') }
+const NOBODY = 65534
+
+function vireo(args: string[], extra: Record<string, string> = {}) {
+  return execa(process.execPath, [bin, ...args], {
+    env: { ...env, ...extra },
+    reject: false,
+    timeout: 60_000,
+  })
+}
+
+async function json<T>(...args: string[]): Promise<T> {
+  const r = await vireo([...args, '--json'])
+  if (r.exitCode !== 0) throw new Error(`vireo ${args.join(' ')} failed: ${r.stderr}`)
+  return JSON.parse(r.stdout) as T
+}
+
+async function stateOf(id: string): Promise<string> {
+  return (await json<VmSummary[]>('list')).find((vm) => vm.id === id)?.state ?? 'missing'
+}
+
+async function steady(name: string): Promise<string> {
+  const vm = await json<{ id: string }>(
+    'create',
+    '--name',
+    name,
+    '--disk-size',
+    '64M',
+    '--memory',
+    '128',
+    '--cpus',
+    '1',
+  )
+  return vm.id
+}
+
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, '..', '..', 'out', 'main', 'cli.js'))) {
+    throw new Error('Build first: npm run build (npm test does it for you).')
+  }
+})
+
+afterAll(async () => {
+  const leftover = qemuPids(root)
+  await killQemus(root)
+  rmSync(root, { recursive: true, force: true })
+  expect(leftover).toEqual([])
+})
+
+describe('front ends dying and racing', () => {
+  let id = ''
+  beforeAll(async () => {
+    id = await steady('cli-race')
+  })
+
+  it('FAULTS 3: `vireo start` killed right after it spawned QEMU: the VM is found running, never started twice, and the stale lock is cleaned up', async () => {
+    const starter = spawn(process.execPath, [bin, 'start', id], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    })
+    await until('QEMU to be spawned', () => qemuPids(home).length > 0, 30_000, 5)
+    starter.kill('SIGKILL')
+    await new Promise((r) => starter.once('exit', r))
+    const qemu = qemuPids(home)
+    expect(qemu).toHaveLength(1)
+
+    await until('the VM to be found running', async () => (await stateOf(id)) === 'running', 20_000)
+    const again = await vireo(['start', id])
+    expect(again.exitCode).toBe(1)
+    expect(again.stderr).toMatch(/already running/)
+    expect(qemuPids(home)).toEqual(qemu)
+
+    expect((await vireo(['stop', id])).exitCode).toBe(0)
+    expect((await vireo(['start', id])).exitCode).toBe(0)
+    expect(existsSync(join(resolvePaths(env).runtime, id, 'start.lock'))).toBe(false)
+    expect((await vireo(['stop', id])).exitCode).toBe(0)
+  })
+
+  it('FAULTS 5: two `vireo start` processes at the same moment: one QEMU, one clear “already”', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await Promise.all([vireo(['start', id]), vireo(['start', id])])
+      expect([a.exitCode, b.exitCode].sort()).toEqual([0, 1])
+      expect([a, b].find((r) => r.exitCode === 1)?.stderr).toMatch(
+        /already (running|starting)|being started/,
+      )
+      expect(qemuPids(home)).toHaveLength(1)
+      expect((await vireo(['stop', id])).exitCode).toBe(0)
+      expect(qemuPids(home)).toEqual([])
+    }
+  })
+})
+
+describe('QEMU and qemu-img missing from PATH', () => {
+  const noQemu = { PATH: join(root, 'empty-bin') }
+
+  it('FAULTS 10: the QEMU binary upgraded, then removed, under a running VM: it keeps being managed (list, info, pause, resume, stop), and the next start uses the new one', async () => {
+    // A QEMU of our own on PATH, replaced the way a package upgrade does it (a new file
+    // renamed over the old one), then deleted: the system's QEMU is never touched. QEMU finds
+    // its modules and firmware relative to its binary, so ../lib and ../share lead to the real ones.
+    const prefix = join(root, 'own')
+    const own = join(prefix, 'bin')
+    mkdirSync(own, { recursive: true })
+    const binary = join(own, 'qemu-system-x86_64')
+    const system = (await execa('sh', ['-c', 'command -v qemu-system-x86_64'])).stdout.trim()
+    for (const dir of ['lib', 'share'])
+      symlinkSync(join(dirname(dirname(system)), dir), join(prefix, dir))
+    copyFileSync(system, binary)
+    chmodSync(binary, 0o755)
+    const withOwn = { PATH: `${own}:${process.env.PATH ?? ''}` }
+    const id = await steady('cli-upgraded')
+    expect((await vireo(['start', id], withOwn)).exitCode).toBe(0)
+    const [pid] = qemuPids(home)
+    expect(readlinkSync(`/proc/${pid}/exe`)).toBe(binary)
+
+    copyFileSync(system, `${binary}.new`)
+    renameSync(`${binary}.new`, binary)
+    expect(readlinkSync(`/proc/${pid}/exe`)).toBe(`${binary} (deleted)`)
+    expect(await stateOf(id)).toBe('running')
+    rmSync(prefix, { recursive: true })
+
+    const listed = await vireo(['list', '--json'], noQemu)
+    expect(listed.exitCode).toBe(0)
+    expect((JSON.parse(listed.stdout) as VmSummary[]).find((vm) => vm.id === id)?.state).toBe(
+      'running',
+    )
+    expect((await vireo(['info', id], noQemu)).exitCode).toBe(0)
+    expect((await vireo(['pause', id], noQemu)).stdout).toMatch(/paused/)
+    expect((await vireo(['resume', id], noQemu)).stdout).toMatch(/running/)
+    expect((await vireo(['stop', id], noQemu)).stdout).toMatch(/stopped/)
+    expect(qemuPids(home)).toEqual([])
+
+    expect((await vireo(['start', id])).exitCode).toBe(0)
+    expect(readlinkSync(`/proc/${qemuPids(home)[0]}/exe`)).toBe(system)
+    expect((await vireo(['stop', id])).exitCode).toBe(0)
+  })
+
+  it('FAULTS 27: starting without QEMU, or creating without qemu-img, names the package to install and leaves nothing', async () => {
+    const id = await steady('cli-no-qemu')
+    const start = await vireo(['start', id], noQemu)
+    expect(start.exitCode).toBe(1)
+    expect(start.stderr).toMatch(/QEMU is not installed/)
+    expect(start.stderr).toMatch(/apt install qemu-system-x86/)
+    const before = (await json<VmSummary[]>('list')).length
+    const create = await vireo(
+      ['create', '--name', 'cli-no-qemu-img', '--disk-size', '16M'],
+      noQemu,
+    )
+    expect(create.exitCode).toBe(1)
+    expect(create.stderr).toMatch(/qemu-img is not installed/)
+    expect(create.stderr).toMatch(/apt install qemu-utils/)
+    expect(await json<VmSummary[]>('list')).toHaveLength(before)
+  })
+})
+
+describe('the web host', () => {
+  let server: Server
+  let port = 0
+  let id = ''
+
+  beforeAll(async () => {
+    server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const address = server.address()
+    port = typeof address === 'object' && address !== null ? address.port : 0
+    id = await steady('cli-web')
+    expect((await vireo(['start', id])).exitCode).toBe(0)
+  })
+
+  afterAll(async () => {
+    await vireo(['stop', id])
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('FAULTS 30: `vireo web` on a port that is taken says so and what to do, and exits (even with VMs running to let go of)', async () => {
+    const began = Date.now()
+    const r = await vireo(['web', '--port', String(port)])
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`)
+    expect(r.stderr).toMatch(/--port/)
+    expect(Date.now() - began).toBeLessThan(20_000)
+    expect(await stateOf(id)).toBe('running')
+  })
+
+  it('Security: by default `vireo web` listens on 127.0.0.1 only; stopping it leaves the VMs running', async () => {
+    const web = spawn(process.execPath, [bin, 'web', '--port', '0'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      let out = ''
+      web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      const url = await until('the URL', () => /running at (http:\/\/\S+)/.exec(out)?.[1], 30_000)
+      expect(new URL(url).hostname).toBe('127.0.0.1')
+      const listeners = tcpListeners(web.pid ?? 0)
+      expect(listeners).toHaveLength(1)
+      expect(listeners[0]?.address).toBe('127.0.0.1')
+      expect(String(listeners[0]?.port)).toBe(new URL(url).port)
+    } finally {
+      web.kill('SIGTERM')
+      await new Promise((r) => web.once('exit', r))
+    }
+    expect(await stateOf(id)).toBe('running')
+  })
+})
+
+describe('an unprivileged user', () => {
+  // A private mount namespace with its own /dev: a fake /dev/kvm (the real device numbers,
+  // 10:232, with no KVM driver behind them), seen by nobody else on this machine.
+  const stage = join(root, 'ns')
+  const nsScript = join(root, 'ns.sh')
+  const nobodyHome = join(root, 'nobody-home')
+  let runtime = ''
+
+  beforeAll(() => {
+    chmodSync(root, 0o755) // nobody must reach its own home below
+    mkdirSync(join(stage, 'olddev'), { recursive: true })
+    writeFileSync(
+      nsScript,
+      [
+        'set -e',
+        `mount --rbind /dev '${stage}/olddev'`,
+        'mount -t tmpfs -o mode=755,size=64k vireo-dev /dev',
+        `for n in null zero random urandom full tty; do touch /dev/$n; mount --bind '${stage}/olddev'/$n /dev/$n; done`,
+        'mknod -m 660 /dev/kvm c 10 232',
+        'chgrp kvm /dev/kvm || chgrp 0 /dev/kvm',
+        'exec "$@"',
+      ].join('\n'),
+    )
+    mkdirSync(nobodyHome)
+    chownSync(nobodyHome, NOBODY, NOBODY)
+    runtime = resolvePaths({ VIREO_HOME: nobodyHome }).runtime
+  })
+
+  afterAll(() => {
+    rmSync(runtime, { recursive: true, force: true })
+    try {
+      rmdirSync(dirname(runtime)) // the per-user parent, if this test made it and it is empty
+    } catch {
+      // in use or not ours
+    }
+  })
+
+  async function asUser(user: 'root' | 'nobody', args: string[], inNamespace = true) {
+    const asNobody =
+      user === 'nobody'
+        ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--']
+        : []
+    const command = [...asNobody, process.execPath, bin, ...args]
+    const [file, ...rest] = inNamespace
+      ? ['unshare', '--mount', '--propagation', 'private', 'sh', nsScript, ...command]
+      : command
+    return execa(file ?? 'false', rest, {
+      env: {
+        VIREO_HOME: user === 'nobody' ? nobodyHome : home,
+        HOME: root,
+        PATH: process.env.PATH ?? '',
+      },
+      reject: false,
+      timeout: 60_000,
+    })
+  }
+
+  it('FAULTS 28: /dev/kvm without a driver, or denied to the user: the host check says which and how to fix it, and chooses TCG', async ({
+    skip,
+  }) => {
+    const probe = await execa(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', nsScript, 'true'],
+      { reject: false },
+    )
+    if (probe.exitCode !== 0) skip(`no private mount namespace here: ${probe.stderr}`)
+
+    const rootCheck = await asUser('root', ['host', 'check', '--json'])
+    expect(rootCheck.exitCode).toBe(0)
+    const asRoot = JSON.parse(rootCheck.stdout) as HostReport
+    expect(asRoot).toMatchObject({
+      accel: 'tcg',
+      kvm: { present: true, permitted: false, usable: false },
+    })
+    expect(asRoot.kvm.reason).toMatch(/no KVM driver is loaded/)
+    expect(asRoot.items.find((i) => i.id === 'kvm')).toMatchObject({
+      status: 'warning',
+      fix: expect.stringMatching(/modprobe/),
+    })
+
+    const userCheck = await asUser('nobody', ['host', 'check', '--json'])
+    expect(userCheck.exitCode).toBe(0)
+    const asNobody = JSON.parse(userCheck.stdout) as HostReport
+    expect(asNobody).toMatchObject({
+      accel: 'tcg',
+      kvm: { present: true, permitted: false, usable: false },
+    })
+    expect(asNobody.kvm.reason).toMatch(/permission denied/)
+    expect(asNobody.accelReason).toMatch(/TCG/)
+    expect(asNobody.items.find((i) => i.id === 'kvm')).toMatchObject({
+      status: 'warning',
+      title: 'No permission to use KVM',
+      fix: expect.stringMatching(/usermod -aG kvm/),
+    })
+
+    const text = await asUser('nobody', ['host', 'check'])
+    expect(text.stdout).toMatch(/No permission to use KVM/)
+    expect(text.stdout).toMatch(/TCG/)
+  })
+
+  it('Security: QEMU runs as the user who runs Vireo: started by an unprivileged user, it is that user’s', async () => {
+    const created = await asUser(
+      'nobody',
+      [
+        'create',
+        '--name',
+        'unprivileged',
+        '--disk-size',
+        '64M',
+        '--memory',
+        '128',
+        '--cpus',
+        '1',
+        '--start',
+        '--json',
+      ],
+      false,
+    )
+    expect(created.exitCode, created.stderr).toBe(0)
+    const vm = JSON.parse(created.stdout) as VmSummary
+    expect(vm.state).toBe('running')
+    const [pid] = qemuPids(nobodyHome)
+    const status = procStatus(pid ?? 0)
+    expect(status.Uid?.split(/\s+/)).toEqual(Array(4).fill(String(NOBODY)))
+    expect(status.Gid?.split(/\s+/)).toEqual(Array(4).fill(String(NOBODY)))
+    expect((await asUser('nobody', ['stop', vm.id], false)).exitCode).toBe(0)
+  })
+
+  it('FAULTS 25: an ISO the user may not read is refused as unreadable, not mistaken for a non-ISO', async () => {
+    const secret = join(root, 'secret.iso')
+    writeFileSync(secret, 'x')
+    chmodSync(secret, 0o600)
+    const r = await asUser('nobody', ['create', '--name', 'unreadable', '--iso', secret], false)
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toMatch(/cannot be read \(permission denied\)/)
+    expect(r.stderr).toMatch(/readable/)
+  })
+})
