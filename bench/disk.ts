@@ -4,7 +4,7 @@ import type { VmDetails } from '../src-main/api/types'
 import { command, homeDir, vireoJson, type BenchContext } from './lib/context'
 import { bootToSerialShell, type SerialConsole } from './lib/qemu'
 import type { Row, Section } from './lib/report'
-import { formatSeries, series, sleep, type Series } from './lib/stats'
+import { formatSeries, series, type Series } from './lib/stats'
 import { importInstalled, installedTestOs } from './lib/test-os'
 import { ensureRuntimeDirOf, libvirtArgv, naiveArgv, withSerialChardev } from './lib/variants'
 
@@ -63,40 +63,53 @@ export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'secon
   const results = new Map<string, Record<Op, number[]>>()
   const devices = new Map<string, string>()
   const overheads = new Map<string, { single: number; loop: number }>()
-  for (const v of variants) {
-    const { qemu, serial } = await bootToSerialShell(v.argv, v.serial, join(dir, `${v.key}.qemu.log`))
-    try {
-      const device = await findDataDisk(serial, dataMiB)
+  // All three guests run at once and take turns, so that whatever else the machine does
+  // falls on each of them alike (they sit idle at a shell prompt while not measured).
+  const guests: { v: (typeof variants)[number]; boot: Awaited<ReturnType<typeof bootToSerialShell>> }[] = []
+  try {
+    for (const v of variants) guests.push({ v, boot: await bootToSerialShell(v.argv, v.serial, join(dir, `${v.key}.qemu.log`)) })
+    const commands = new Map<string, { single: string; loop: (count: number, at: number) => string; device: string }>()
+    for (const { v, boot } of guests) {
+      const device = await findDataDisk(boot.serial, dataMiB)
       devices.set(v.key, device)
-      await must(serial, `dd if=/dev/urandom of=/tmp/pattern bs=1M count=${PATTERN_MIB} 2>/dev/null`, 120_000)
+      await must(boot.serial, `dd if=/dev/urandom of=/tmp/pattern bs=1M count=${PATTERN_MIB} 2>/dev/null`, 120_000)
       const loop = (count: number, at: number) =>
         `i=0; while [ $i -lt ${MIB / PATTERN_MIB} ]; do dd if=/tmp/pattern of=${device} bs=1M count=${count} seek=$((${at} + i * ${PATTERN_MIB})) oflag=direct 2>/dev/null || break; i=$((i + 1)); done; [ $i -eq ${MIB / PATTERN_MIB} ]`
-      // What the commands cost with no data moved (serial round trip, starting dd, the
-      // shell loop): taken off each timing.
-      const single: number[] = []
-      const looped: number[] = []
-      for (let i = 0; i < 3; i++) {
-        single.push(await must(serial, `dd if=/dev/zero of=${device} bs=1M count=0 oflag=direct`))
-        looped.push(await must(serial, loop(0, 0)))
+      commands.set(v.key, { single: `dd if=/dev/zero of=${device} bs=1M count=0 oflag=direct`, loop, device })
+      results.set(v.key, { zeroWrite: [], zeroRead: [], randWrite: [], randRead: [] })
+    }
+    // What the commands cost with no data moved (serial round trip, starting dd, the shell
+    // loop): taken off each timing.
+    const single = new Map<string, number[]>(guests.map(({ v }) => [v.key, []]))
+    const looped = new Map<string, number[]>(guests.map(({ v }) => [v.key, []]))
+    for (let i = 0; i < 3; i++) {
+      for (const { v, boot } of guests) {
+        const c = commands.get(v.key)!
+        single.get(v.key)!.push(await must(boot.serial, c.single))
+        looped.get(v.key)!.push(await must(boot.serial, c.loop(0, 0)))
       }
-      const cost = { single: series(single).median, loop: series(looped).median }
-      overheads.set(v.key, cost)
-      const times: Record<Op, number[]> = { zeroWrite: [], zeroRead: [], randWrite: [], randRead: [] }
-      for (let r = 0; r < ctx.runs; r++) {
-        const zeroAt = r * MIB
-        const randAt = (ctx.runs + r) * MIB
-        times.zeroWrite.push((await must(serial, `dd if=/dev/zero of=${device} bs=1M count=${MIB} seek=${zeroAt} oflag=direct`)) - cost.single)
-        times.zeroRead.push((await must(serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${zeroAt} iflag=direct`)) - cost.single)
-        times.randWrite.push((await must(serial, loop(PATTERN_MIB, randAt))) - cost.loop)
-        times.randRead.push((await must(serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${randAt} iflag=direct`)) - cost.single)
+    }
+    for (const { v } of guests) overheads.set(v.key, { single: series(single.get(v.key)!).median, loop: series(looped.get(v.key)!).median })
+    for (let r = 0; r < ctx.runs; r++) {
+      const zeroAt = r * MIB
+      const randAt = (ctx.runs + r) * MIB
+      for (let k = 0; k < guests.length; k++) {
+        const { v, boot } = guests[(k + r) % guests.length]!
+        const { device, loop } = commands.get(v.key)!
+        const cost = overheads.get(v.key)!
+        const times = results.get(v.key)!
+        times.zeroWrite.push((await must(boot.serial, `dd if=/dev/zero of=${device} bs=1M count=${MIB} seek=${zeroAt} oflag=direct`)) - cost.single)
+        times.zeroRead.push((await must(boot.serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${zeroAt} iflag=direct`)) - cost.single)
+        times.randWrite.push((await must(boot.serial, loop(PATTERN_MIB, randAt))) - cost.loop)
+        times.randRead.push((await must(boot.serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${randAt} iflag=direct`)) - cost.single)
         ctx.log(`disk ${v.key} run ${r + 1}: ${ops.map((o) => `${o.op} ${mbps(times[o.op].at(-1)!).toFixed(0)} MB/s`).join(', ')}`)
       }
-      results.set(v.key, times)
-    } finally {
-      serial.close()
-      await qemu.stop()
     }
-    await sleep(500)
+  } finally {
+    for (const { boot } of guests) {
+      boot.serial.close()
+      await boot.qemu.stop()
+    }
   }
   await rm(dir, { recursive: true, force: true })
 
@@ -129,7 +142,7 @@ export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'secon
     title: 'Guest disk',
     rows,
     notes: [
-      `Inside the installed test OS (${base.memoryMiB} MiB, ${base.cpus} vCPU), busybox \`dd bs=1M count=${MIB}\` with \`oflag=direct\` / \`iflag=direct\` on a second, empty ${dataMiB} MiB qcow2 disk (${[...devices].map(([k, d]) => `${k}: \`${d}\``).join(', ')}). Busybox dd prints no speed, so each command is typed into the guest's serial shell and timed on the host from sending the line to its exit status coming back. Vireo's serial port is a file; for this benchmark Vireo's argv (from \`vireo info --json\`, with the second disk added to the VM's definition) has only its serial chardev swapped for a UNIX socket. One boot per variant, ${ctx.runs} runs in it; run *r* writes its own 256 MiB regions (one of zeros, one of random data), so every write allocates qcow2 clusters as on a new disk. Random data: a ${PATTERN_MIB} MiB block from /dev/urandom in guest RAM, written ${MIB / PATTERN_MIB} times by ${MIB / PATTERN_MIB} dd commands in a shell loop. Taken off each timing: the same command moving no data (\`count=0\`), median of 3: ${[...overheads].map(([k, o]) => `${k} ${o.single.toFixed(0)} ms (one dd), ${o.loop.toFixed(0)} ms (the loop)`).join('; ')}.`,
+      `Inside the installed test OS (${base.memoryMiB} MiB, ${base.cpus} vCPU), busybox \`dd bs=1M count=${MIB}\` with \`oflag=direct\` / \`iflag=direct\` on a second, empty ${dataMiB} MiB qcow2 disk (${[...devices].map(([k, d]) => `${k}: \`${d}\``).join(', ')}). Busybox dd prints no speed, so each command is typed into the guest's serial shell and timed on the host from sending the line to its exit status coming back. Vireo's serial port is a file; for this benchmark Vireo's argv (from \`vireo info --json\`, with the second disk added to the VM's definition) has only its serial chardev swapped for a UNIX socket. The three guests run at the same time (booted one after the other, then idle at a prompt when not measured) and take turns, the order rotated each run, so that other load on the machine falls on each alike; ${ctx.runs} runs; run *r* writes its own 256 MiB regions (one of zeros, one of random data), so every write allocates qcow2 clusters as on a new disk. Random data: a ${PATTERN_MIB} MiB block from /dev/urandom in guest RAM, written ${MIB / PATTERN_MIB} times by ${MIB / PATTERN_MIB} dd commands in a shell loop. Taken off each timing: the same command moving no data (\`count=0\`), median of 3: ${[...overheads].map(([k, o]) => `${k} ${o.single.toFixed(0)} ms (one dd), ${o.loop.toFixed(0)} ms (the loop)`).join('; ')}.`,
       ...analysis,
       `Vireo's data disk: \`${drive}\` on virtio-blk. (a) \`-hdb FILE\` (IDE, format probed, QEMU's defaults: writeback cache, aio=threads, no discard). (b) virtio-blk with \`format=qcow2\` and QEMU's defaults. With zeros, Vireo's \`detect-zeroes=unmap\` (+ \`discard=unmap\`) turns the writes into unmaps: no data reaches the image, and reading it back reads holes; (a) and (b) write and read real zero-filled clusters. The random-data rows compare the data paths themselves.`,
     ],

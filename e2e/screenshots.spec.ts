@@ -28,11 +28,24 @@ test('screenshots of the wizard, the console and the list', async ({ app, page }
   await app.list.act(name, 'Console')
   await app.console.waitForPicture(name)
   // The installed system's banner and prompt (text on the screen, not just the firmware).
-  await expect.poll(() => app.console.ink(name), { timeout: 120_000 }).toBeGreaterThan(0.03)
+  await expect.poll(() => app.console.ink(name), { timeout: 120_000 }).toBeGreaterThan(0.02)
   await page.screenshot({ path: join(folder, 'console.png') })
 
+  // A second VM, stopped, so that the list shows both kinds of card.
+  await app.newVmButton.click()
+  await app.wizard.chooseIso(testIsoPath())
+  await app.wizard.button('Customize…').click()
+  await app.wizard.button('Next').click()
+  await app.wizard.field('Name').fill('Build server')
+  await app.wizard.button('Next').click()
+  await app.wizard.button('Create and start').click()
+  await app.console.waitForPicture('Build server')
   await app.console.backToList()
+  await app.list.forceOff('Build server')
+  await expect(app.list.state('Build server')).toHaveText('Stopped', { timeout: 60_000 })
+
   await expect(app.list.thumbnail(name)).toBeVisible({ timeout: 30_000 })
+  await page.mouse.move(0, 0)
   await page.waitForTimeout(3500)
   await page.screenshot({ path: join(folder, 'list.png') })
 })

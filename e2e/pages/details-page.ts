@@ -14,7 +14,10 @@ export class DetailsPage {
 
   async save(): Promise<void> {
     await this.hardware.getByRole('button', { name: 'Save' }).click()
-    await this.hardware.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 })
+    await this.hardware
+      .getByRole('status')
+      .filter({ hasText: 'Saved' })
+      .waitFor({ timeout: 30_000 })
   }
 
   async addPortForward(hostPort: number, guestPort: number): Promise<void> {

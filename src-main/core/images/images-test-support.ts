@@ -26,6 +26,18 @@ export interface LockHolder {
  * for a running VM. Resolves once qemu-img sees the lock. `path` must not contain commas.
  */
 export async function holdImage(path: string, format: string): Promise<LockHolder> {
+  // Our own polling `qemu-img info` holds a shared lock for a moment; if QEMU opens the drive
+  // just then, it exits with "Failed to get write lock". Start it again when that happens.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await holdImageOnce(path, format)
+    } catch (error) {
+      if (attempt >= 3 || !/Failed to get/.test(String(error))) throw error
+    }
+  }
+}
+
+async function holdImageOnce(path: string, format: string): Promise<LockHolder> {
   if (path.includes(',')) throw new Error('holdImage: no commas in the path, please')
   const child: ResultPromise = execa(
     'qemu-system-x86_64',

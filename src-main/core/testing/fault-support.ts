@@ -34,8 +34,22 @@ export async function mountTmpfs(dir: string, options: string): Promise<string |
   return r.exitCode === 0 ? null : `cannot mount a tmpfs here (needs root): ${r.stderr.trim()}`
 }
 
+/**
+ * Remounts `dir` with `options`. Making it read-only fails while a file there is open for
+ * writing, as it may be for a moment after a QEMU that used it has exited: retried for 5 s.
+ */
 export async function remount(dir: string, options: string): Promise<void> {
-  await execa('mount', ['-o', `remount,${options}`, dir], { timeout: 10_000 })
+  const deadline = Date.now() + 5000
+  for (;;) {
+    const r = await execa('mount', ['-o', `remount,${options}`, dir], {
+      reject: false,
+      timeout: 10_000,
+    })
+    if (r.exitCode === 0) return
+    if (Date.now() > deadline)
+      throw new Error(`mount -o remount,${options} ${dir} failed: ${r.stderr}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /** Unmounts `dir` if something is mounted there (lazily, so a straggler cannot block it). */
