@@ -1,49 +1,9 @@
-import { spawn } from 'node:child_process'
-import type { VireoWeb } from './support/vireo-web'
+import { startVireoWeb } from './support/vireo-web'
 import { testIsoPath } from './support/test-iso'
 import { expect, setVireoHost, test, useVireoHost } from './pages/fixtures'
 
 const host = useVireoHost()
 const name = 'Vireo test OS'
-
-/** Starts the web host again on the same port, token and VIREO_HOME (VMs kept running). */
-async function startAgain(old: VireoWeb): Promise<VireoWeb> {
-  const port = new URL(old.origin).port
-  const child = spawn(
-    process.execPath,
-    ['bin/vireo.js', 'web', '--port', port, '--token', old.token],
-    {
-      env: { ...process.env, VIREO_HOME: old.home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  await new Promise<void>((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(
-      () => reject(new Error(`vireo web did not restart:\n${output}`)),
-      30_000,
-    )
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('running at')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-  })
-  return {
-    ...old,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
-}
 
 test('the UI rides out a restart of the web host while a VM runs, without a reload', async ({
   app,
@@ -66,7 +26,14 @@ test('the UI rides out a restart of the web host while a VM runs, without a relo
   const old = host()
   await old.stop()
   await expect(app.reconnectingBanner).toBeVisible()
-  setVireoHost(await startAgain(old))
+  // The same port, token and VIREO_HOME: the page's cookie and URL stay valid.
+  setVireoHost(
+    await startVireoWeb({
+      home: old.home,
+      port: Number(new URL(old.origin).port),
+      token: old.token,
+    }),
+  )
   await expect(app.reconnectingBanner).toBeHidden({ timeout: 30_000 })
 
   // The same page (no reload), the list fetched again, and events flowing again.
