@@ -8,7 +8,6 @@ import {
   mkdtempSync,
   readlinkSync,
   renameSync,
-  rmdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -240,7 +239,7 @@ describe('an unprivileged user', () => {
   const stage = join(root, 'ns')
   const nsScript = join(root, 'ns.sh')
   const nobodyHome = join(root, 'nobody-home')
-  let runtime = ''
+  const nobodyRun = join(root, 'nobody-run')
 
   beforeAll(() => {
     chmodSync(root, 0o755) // nobody must reach its own home below
@@ -257,17 +256,9 @@ describe('an unprivileged user', () => {
         'exec "$@"',
       ].join('\n'),
     )
-    mkdirSync(nobodyHome)
-    chownSync(nobodyHome, NOBODY, NOBODY)
-    runtime = resolvePaths({ VIREO_HOME: nobodyHome }).runtime
-  })
-
-  afterAll(() => {
-    rmSync(runtime, { recursive: true, force: true })
-    try {
-      rmdirSync(dirname(runtime)) // the per-user parent, if this test made it and it is empty
-    } catch {
-      // in use or not ours
+    for (const dir of [nobodyHome, nobodyRun]) {
+      mkdirSync(dir)
+      chownSync(dir, NOBODY, NOBODY)
     }
   })
 
@@ -298,6 +289,7 @@ describe('an unprivileged user', () => {
     return execa(file ?? 'false', rest, {
       env: {
         VIREO_HOME: user === 'nobody' ? nobodyHome : home,
+        XDG_RUNTIME_DIR: user === 'nobody' ? nobodyRun : env.XDG_RUNTIME_DIR,
         HOME: root,
         PATH: process.env.PATH ?? '',
       },
