@@ -16,9 +16,12 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { execa } from 'execa'
+import { WebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostReport, VmSummary } from '../api/types'
+import { COOKIE_NAME } from '../web/auth'
 import { resolvePaths } from '../core/paths'
+import { RfbTestClient } from '../core/console/testing/rfb-test-client'
 import { killQemus, procStatus, qemuPids, tcpListeners, until } from '../core/testing/fault-support'
 
 // FAULTS.md cases that need separate processes: the `vireo` command (the built app) killed
@@ -228,6 +231,43 @@ describe('the web host', () => {
     } finally {
       web.kill('SIGTERM')
       await new Promise((r) => web.once('exit', r))
+    }
+    expect(await stateOf(id)).toBe('running')
+  })
+
+  it('stopping `vireo web` closes the consoles it serves, says why, and exits at once; the VM runs on', async () => {
+    const token = 'faults-console-token'
+    const web = spawn(process.execPath, [bin, 'web', '--port', '0', '--token', token], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise((resolve) => web.once('exit', resolve))
+    try {
+      let out = ''
+      web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      const url = await until('the URL', () => /running at (http:\/\/\S+)/.exec(out)?.[1], 30_000)
+      const origin = new URL(url).origin.replace('http', 'ws')
+      const cookie = `${COOKIE_NAME}=${token}`
+      const api = new WebSocket(`${origin}/api`, { headers: { cookie } })
+      await new Promise((resolve) => api.once('open', resolve))
+      api.send(JSON.stringify({ type: 'call', id: 1, method: 'consoleEndpoint', params: { id } }))
+      const endpoint = await new Promise<{ path: string }>((resolve) =>
+        api.on('message', (data: Buffer) => {
+          const message = JSON.parse(data.toString()) as { type: string; result: { path: string } }
+          if (message.type === 'reply') resolve(message.result)
+        }),
+      )
+      const vnc = await RfbTestClient.open(`${origin}${endpoint.path}`, [], { headers: { cookie } })
+      expect((await vnc.read(12)).toString()).toMatch(/^RFB 003\.00\d\n$/)
+
+      const stopping = Date.now()
+      web.kill('SIGTERM')
+      expect((await vnc.closed).reason).toBe('Vireo is shutting down.')
+      await exited
+      expect(Date.now() - stopping).toBeLessThan(10_000)
+    } finally {
+      web.kill('SIGKILL')
+      await exited
     }
     expect(await stateOf(id)).toBe('running')
   })

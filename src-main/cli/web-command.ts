@@ -38,6 +38,9 @@ export async function runWeb(values: CliValues): Promise<number> {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
+  // Consoles first: their upgraded sockets are not the HTTP server's to close, and it waits
+  // for every one of them before it lets go.
+  await vireo.consoleBridge.close()
   await web.close()
   vireo.dispose()
   return 0
