@@ -60,8 +60,13 @@ export function HostPanel() {
         </button>
       </div>
       {error !== null && <ErrorNote error={error} />}
-      {report !== null && report.accel === 'tcg' && issues.length === 0 && (
-        <p className="host-accel-note">{t('host.tcgNote', { reason: report.accelReason })}</p>
+      {/* Why this accelerator, unless the KVM check below already says it. */}
+      {report !== null && !issues.some((item) => item.id === 'kvm') && (
+        <p className={report.accel === 'kvm' ? 'host-accel-note host-accel-ok' : 'host-accel-note'}>
+          {report.accel === 'kvm'
+            ? report.accelReason
+            : t('host.tcgNote', { reason: report.accelReason })}
+        </p>
       )}
       {issues.length > 0 && (
         <ul className="host-issues" aria-label={t('host.issues')}>

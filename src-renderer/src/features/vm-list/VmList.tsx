@@ -15,6 +15,7 @@ export function VmList() {
   const loaded = useVms((s) => s.loaded)
   const error = useVms((s) => s.error)
   const load = useVms((s) => s.load)
+  const keptDisks = useVms((s) => s.keptDisks)
   const sorted = useMemo(() => sortByName(vms, i18n.language), [vms, i18n.language])
 
   return (
@@ -27,6 +28,25 @@ export function VmList() {
           <ErrorNote error={error} />
           <button type="button" onClick={() => void load()}>
             {t('common.retry')}
+          </button>
+        </div>
+      )}
+      {keptDisks !== null && (
+        <div className="list-notice" role="status">
+          <p>
+            {t('list.keptDisks', { name: keptDisks.name, count: keptDisks.paths.length })}
+            {keptDisks.paths.map((path) => (
+              <span key={path} className="mono-soft list-notice-path">
+                {path}
+              </span>
+            ))}
+          </p>
+          <button
+            type="button"
+            className="small plain"
+            onClick={() => useVms.setState({ keptDisks: null })}
+          >
+            {t('common.dismiss')}
           </button>
         </div>
       )}

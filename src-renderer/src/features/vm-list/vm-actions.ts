@@ -42,6 +42,8 @@ export async function runPowerAction(id: string, action: PowerAction): Promise<v
 }
 
 export async function deleteVm(id: string, deleteDisks: boolean): Promise<void> {
-  await api.call('deleteVm', { id, deleteDisks })
+  const name = useVms.getState().vms[id]?.name ?? id
+  const { keptDisks } = await api.call('deleteVm', { id, deleteDisks })
   useVms.getState().remove(id)
+  useVms.setState({ keptDisks: keptDisks.length > 0 ? { name, paths: keptDisks } : null })
 }

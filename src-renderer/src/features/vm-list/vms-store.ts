@@ -10,6 +10,8 @@ interface VmsState {
   stats: Record<string, VmStats>
   loaded: boolean
   error: ErrorInfo | null
+  /** Where the disks of a VM deleted without them went, until dismissed. */
+  keptDisks: { name: string; paths: string[] } | null
   load(): Promise<void>
   upsert(vm: VmSummary): void
   remove(id: string): void
@@ -35,6 +37,7 @@ export const useVms = create<VmsState>((set) => ({
   stats: {},
   loaded: false,
   error: null,
+  keptDisks: null,
   async load() {
     try {
       const list = await api.call('listVms', {})
