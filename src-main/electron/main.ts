@@ -14,7 +14,15 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 const rendererDir = join(import.meta.dirname, '..', 'renderer')
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' }
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+}
 
 async function serveRenderer(request: Request): Promise<Response> {
   const path = decodeURIComponent(new URL(request.url).pathname)
@@ -23,7 +31,10 @@ async function serveRenderer(request: Request): Promise<Response> {
   try {
     const body = await readFile(file)
     return new Response(body, {
-      headers: { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': ELECTRON_CSP },
+      headers: {
+        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': ELECTRON_CSP,
+      },
     })
   } catch {
     return new Response('Not found', { status: 404 })
@@ -31,16 +42,23 @@ async function serveRenderer(request: Request): Promise<Response> {
 }
 
 async function main(): Promise<void> {
+  const paths = resolvePaths()
+  // One app per data folder: a Vireo given its own VIREO_HOME (a second set of VMs, a test)
+  // gets its own Electron profile there, and so its own single-instance lock.
+  if (process.env.VIREO_HOME !== undefined)
+    app.setPath('userData', join(paths.home, 'electron-profile'))
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
   }
   await app.whenReady()
   protocol.handle(APP_SCHEME, serveRenderer)
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  )
   session.defaultSession.setPermissionCheckHandler(() => false)
 
-  const vireo = new Vireo({ paths: resolvePaths(), watch: true })
+  const vireo = new Vireo({ paths, watch: true })
   await vireo.attachRunning()
 
   // Consoles: a loopback WebSocket bridge to each VM's VNC socket, opened with one-time tokens.
@@ -48,7 +66,8 @@ async function main(): Promise<void> {
   vireo.consoleBridge.attach(consoleServer)
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve))
   const address = consoleServer.address()
-  if (typeof address === 'object' && address !== null) vireo.setConsoleOrigin(`ws://127.0.0.1:${address.port}`)
+  if (typeof address === 'object' && address !== null)
+    vireo.setConsoleOrigin(`ws://127.0.0.1:${address.port}`)
 
   // Electronegativity cannot see into windowOptions(); window-options.test.ts holds those
   // options to the checklist (contextIsolation, sandbox, no nodeIntegration), and new windows,
@@ -74,6 +93,7 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     removeBridge()
     vireo.dispose()
+    void vireo.consoleBridge.close()
     consoleServer.close()
     app.quit()
   })

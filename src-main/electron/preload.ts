@@ -1,6 +1,7 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 
-// The renderer's whole view of the main process: one invoke, one subscribe, one file dialog.
+// The renderer's whole view of the main process: one invoke, one subscribe, one file dialog,
+// and the path of a file dropped on the window (File.path is gone since Electron 32).
 // Channel names are repeated here because a sandboxed preload cannot import other modules.
 const INVOKE_CHANNEL = 'vireo:invoke'
 const EVENT_CHANNEL = 'vireo:event'
@@ -24,4 +25,5 @@ contextBridge.exposeInMainWorld('vireo', {
   },
   chooseFile: (kind: 'iso' | 'disk'): Promise<string | null> =>
     ipcRenderer.invoke(CHOOSE_FILE_CHANNEL, kind),
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 })
