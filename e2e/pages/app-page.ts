@@ -1,5 +1,4 @@
 import type { Locator, Page } from '@playwright/test'
-import type { VireoWeb } from '../support/vireo-web'
 import { ConsolePage } from './console-page'
 import { DetailsPage } from './details-page'
 import { VmListPage } from './vm-list-page'
@@ -12,9 +11,13 @@ export class AppPage {
   readonly console: ConsolePage
   readonly details: DetailsPage
 
+  /**
+   * `baseUrl`: the web host's URL with its token; null in Electron, where the window has
+   * already loaded the app.
+   */
   constructor(
     readonly page: Page,
-    readonly host: VireoWeb,
+    readonly baseUrl: string | null,
   ) {
     this.list = new VmListPage(page)
     this.wizard = new WizardPage(page)
@@ -22,9 +25,10 @@ export class AppPage {
     this.details = new DetailsPage(page)
   }
 
-  /** Opens the UI with the host's token (a cookie from then on), at `hash` if given. */
+  /** Opens the UI (with the host's token: a cookie from then on), at `hash` if given. */
   async open(hash = ''): Promise<void> {
-    await this.page.goto(`${this.host.url}${hash}`)
+    if (this.baseUrl !== null) await this.page.goto(`${this.baseUrl}${hash}`)
+    else await this.page.evaluate(setHash, hash)
     await this.appName.waitFor()
   }
 
@@ -57,4 +61,9 @@ export class AppPage {
     await dialog.getByRole('button', { name: /^(Done|完成)$/ }).click()
     await dialog.waitFor({ state: 'detached' })
   }
+}
+
+/** Moves the page to another screen of the app without reloading it. */
+function setHash(hash: string): void {
+  ;(globalThis as unknown as { location: { hash: string } }).location.hash = hash
 }

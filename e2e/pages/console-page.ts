@@ -28,6 +28,13 @@ export class ConsolePage {
     return this.page.getByRole('main').getByRole('button', { name: 'Start', exact: true })
   }
 
+  /** "Connecting to the console…" or "Reconnecting to the console…", while there is none. */
+  get waiting(): Locator {
+    return this.page
+      .getByRole('status')
+      .filter({ hasText: /^(Connecting|Reconnecting) to the console…$/ })
+  }
+
   get sentStatus(): Locator {
     return this.page.getByRole('status').filter({ hasText: /^Sent / })
   }

@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test'
+import { test as base, expect, type Page } from '@playwright/test'
 import { removeHome, startVireoWeb, type VireoWeb } from '../support/vireo-web'
 import { AppPage } from './app-page'
 
@@ -10,23 +10,28 @@ export const test = base.extend<{ pageProblems: string[]; app: AppPage }>({
   pageProblems: [
     async ({ page }, use) => {
       const problems: string[] = []
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-      page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-          problems.push(`CSP violation: ${message.text()}`)
-        }
-      })
+      watchPageProblems(page, problems)
       await use(problems)
       expect(problems, 'errors in the page').toEqual([])
     },
     { auto: true },
   ],
   app: async ({ page }, use) => {
-    await use(new AppPage(page, currentHost()))
+    await use(new AppPage(page, currentHost().url))
   },
 })
 
 export { expect }
+
+/** Records the page's uncaught errors and CSP violations into `problems`. */
+export function watchPageProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      problems.push(`CSP violation: ${message.text()}`)
+    }
+  })
+}
 
 let host: VireoWeb | null = null
 
