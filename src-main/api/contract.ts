@@ -4,7 +4,7 @@ import {
   bootDeviceSchema,
   diskFormatSchema,
   firmwareSchema,
-  portForwardSchema,
+  portForwardRequestSchema,
   vmIdSchema,
   vmNameSchema,
 } from '../core/vms/config'
@@ -41,7 +41,7 @@ export const createVmParams = z.object({
   cpus: z.number().int().min(1).max(288).optional(),
   firmware: firmwareSchema.optional(),
   accel: accelChoiceSchema.default('auto'),
-  portForwards: z.array(portForwardSchema).max(32).default([]),
+  portForwards: portForwardRequestSchema.default([]),
   /** Start the VM as soon as it is made (the wizard's default). */
   start: z.boolean().default(false),
 })
@@ -57,7 +57,7 @@ export const updateVmParams = z.object({
       accel: accelChoiceSchema,
       bootOrder: z.array(bootDeviceSchema).min(1).max(2),
       cdrom: path.nullable(),
-      portForwards: z.array(portForwardSchema).max(32),
+      portForwards: portForwardRequestSchema,
       /** New size of the first disk; it can only grow. */
       diskSize: z.string().max(32),
     })

@@ -43,6 +43,29 @@ export const portForwardSchema = z.object({
   guestPort: z.number().int().min(1).max(65535),
 })
 
+/**
+ * Port forwards as a caller asks for them: besides each rule's shape, one rule per host port
+ * and protocol (QEMU would refuse the second at start, far from where it was typed). Stored
+ * configs are read with the plain list, so that an older one is never made unreadable.
+ */
+export const portForwardRequestSchema = z
+  .array(portForwardSchema)
+  .max(32)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>()
+    rules.forEach((rule, index) => {
+      const key = `${rule.protocol}/${rule.hostPort}`
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'hostPort'],
+          message: `Host port ${rule.hostPort} (${rule.protocol.toUpperCase()}) is forwarded twice; a host port can lead to one guest port only. Remove or change one of the rules.`,
+        })
+      }
+      seen.add(key)
+    })
+  })
+
 export const networkSchema = z.object({
   mode: z.enum(['user', 'none']).default('user'),
   portForwards: z.array(portForwardSchema).max(32).default([]),
