@@ -70,8 +70,12 @@ export class Vireo extends EventEmitter<EventMap> {
     return () => emitter.off(event, listener)
   }
 
-  /** Finds VMs left running by an earlier front end and follows them again. */
+  /**
+   * Finds VMs left running by an earlier front end and follows them again, and clears what
+   * cut-short creations and deletions left behind.
+   */
   async attachRunning(): Promise<void> {
+    await this.store.sweepLeftovers().catch(() => [])
     await this.listVms()
     if (this.options.watch) this.startStats()
   }

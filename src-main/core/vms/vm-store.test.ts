@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +33,32 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }))
 
 describe('VmStore', () => {
+  it('sweeps away cut-short deletions and abandoned creations, never one still being written', async () => {
+    await add(config('aaaaaaaa'))
+    const vms = store.vmsDir
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000)
+    const folder = async (name: string, fileAge: number, dirAge: number) => {
+      await mkdir(join(vms, name))
+      writeFileSync(join(vms, name, 'disk0.qcow2'), 'bytes')
+      utimesSync(join(vms, name, 'disk0.qcow2'), hoursAgo(fileAge), hoursAgo(fileAge))
+      utimesSync(join(vms, name), hoursAgo(dirAge), hoursAgo(dirAge))
+    }
+    await folder('.deleted-bbbbbbbb-0a1b2c3d', 0, 0)
+    await folder('.new-cccccccc', 2, 2) // nothing changed for two hours: abandoned
+    await folder('.new-dddddddd', 0, 2) // its disk is still being written (a long import)
+    await folder('.new-eeeeeeee', 0, 0)
+
+    const removed = await store.sweepLeftovers()
+    expect(removed.map((path) => path.slice(vms.length + 1)).sort()).toEqual([
+      '.deleted-bbbbbbbb-0a1b2c3d',
+      '.new-cccccccc',
+    ])
+    for (const kept of ['aaaaaaaa', '.new-dddddddd', '.new-eeeeeeee']) {
+      expect(existsSync(join(vms, kept)), kept).toBe(true)
+    }
+    expect(existsSync(join(vms, 'aaaaaaaa', 'disk0.qcow2'))).toBe(true)
+  })
+
   it('saves and loads a definition, applying the schema defaults', async () => {
     await add(config('aaaaaaaa'))
     const loaded = await store.get('aaaaaaaa')

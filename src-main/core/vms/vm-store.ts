@@ -97,6 +97,32 @@ export class VmStore {
     return this.makeDir(join(this.vmsDir, `.new-${id}`))
   }
 
+  /**
+   * Removes what cut-short work left in the VMs' folder: `.deleted-*` (a delete stopped
+   * between its rename and its removal) at once, and `.new-*` (a creation that never
+   * finished) once nothing in it has changed for `idleMs`, so that a creation still running
+   * in another window or command (a long import) is left alone. Returns what it removed.
+   */
+  async sweepLeftovers(idleMs = 60 * 60 * 1000, now = Date.now()): Promise<string[]> {
+    let names: string[]
+    try {
+      names = await readdir(this.vmsDir)
+    } catch {
+      return []
+    }
+    const removed: string[] = []
+    for (const name of names) {
+      const path = join(this.vmsDir, name)
+      const abandoned =
+        name.startsWith('.deleted-') ||
+        (name.startsWith('.new-') && now - (await lastChange(path)) > idleMs)
+      if (!abandoned) continue
+      await rm(path, { recursive: true, force: true, maxRetries: 3 })
+      removed.push(path)
+    }
+    return removed
+  }
+
   /** Writes the new VM's definition into its staging folder and moves the folder into place. */
   async commit(config: VmConfig, staging: string): Promise<void> {
     const valid = vmConfigSchema.parse(config)
@@ -173,4 +199,14 @@ export class VmStore {
     await rename(dir, target)
     return keep.map((path) => (dirname(path) === dir ? join(target, basename(path)) : path))
   }
+}
+
+/** The latest modification time of a folder and the files directly in it. */
+async function lastChange(dir: string): Promise<number> {
+  let latest = (await stat(dir)).mtimeMs
+  for (const name of await readdir(dir).catch(() => [])) {
+    const st = await stat(join(dir, name)).catch(() => null)
+    if (st !== null) latest = Math.max(latest, st.mtimeMs)
+  }
+  return latest
 }
