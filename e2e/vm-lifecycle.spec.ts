@@ -86,6 +86,20 @@ test('from an ISO to the console in two clicks, then keys, typing and the list a
     await expect.poll(() => readyCount(details), { timeout: 180_000, intervals: [2000] }).toBe(2)
   })
 
+  await test.step('a guest kernel panic pauses it as crashed; Reboot brings it back', async () => {
+    await app.list.act(name, 'Console')
+    await app.console.waitForPicture(name)
+    // What a panicking kernel's pvpanic driver does: write 1 to I/O port 0x505.
+    await app.console.typeText("printf '\\001' | dd of=/dev/port bs=1 seek=1285 count=1\n")
+    await app.console.backToList()
+    await expect(app.list.state(name)).toHaveText('Paused', { timeout: 60_000 })
+    await expect(app.list.card(name)).toContainText('Paused because the guest OS crashed')
+    await expect(app.list.action(name, 'Resume')).toHaveCount(0)
+    await app.list.act(name, 'Reboot')
+    await expect(app.list.state(name)).toHaveText('Running')
+    await expect.poll(() => readyCount(details), { timeout: 180_000, intervals: [2000] }).toBe(3)
+  })
+
   // Shut down, Start, Force off and Delete with the disks are steps of the journey
   // (journey.spec.ts); here the VM goes with its disk kept.
   await test.step('Force off, after confirming; Delete keeps the disk unless asked', async () => {

@@ -178,6 +178,13 @@ function devices(): string[] {
     'rng-random,id=rng0,filename=/dev/urandom',
     '-device',
     'virtio-rng-pci,rng=rng0',
+    // A guest kernel that panics tells QEMU through pvpanic (port 0x505; Linux and Windows
+    // drive it). Paused rather than shut down: the panic stays on the screen to be read,
+    // and the list says the guest crashed.
+    '-device',
+    'pvpanic',
+    '-action',
+    'panic=pause',
   ]
 }
 

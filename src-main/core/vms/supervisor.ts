@@ -63,6 +63,11 @@ interface LaunchRecord {
 
 const SOCKET_PATH_MAX = 107
 
+const PANICKED: PauseRecord = {
+  reason: 'guest-panic',
+  detail: 'Its screen shows what the crash said. Reboot it, or force it off.',
+}
+
 /**
  * Owns the lifecycle of every VM's QEMU process. QEMU runs detached, so VMs outlive the
  * front end; a front end that starts later re-attaches through the pidfile, checks that the
@@ -355,6 +360,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           this.setState(id, { ...rest, state: 'running' })
           break
         }
+        case 'GUEST_PANICKED':
+          // Comes before the STOP of `-action panic=pause`, which then shows it paused.
+          entry.runtime = { ...entry.runtime, pause: PANICKED }
+          break
         case 'BLOCK_IO_ERROR':
           entry.runtime = {
             ...entry.runtime,
@@ -493,7 +502,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async reboot(id: string): Promise<void> {
     await this.requireRunning(id)
+    const panicked = await this.panicked(id)
     await this.ctl(id, 'system_reset')
+    // A crashed guest stays stopped through the reset until told to run.
+    if (panicked) {
+      await this.ctl(id, 'cont')
+      await this.refresh(id)
+    }
   }
 
   async pause(id: string): Promise<void> {
@@ -504,8 +519,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async resume(id: string): Promise<void> {
     await this.requireRunning(id)
+    if (await this.panicked(id)) {
+      throw new VireoError(
+        'INVALID_STATE',
+        'The guest’s operating system crashed (kernel panic), so it cannot go on from where it stopped.',
+        'Reboot the VM, or force it off. Its screen shows what the crash said.',
+      )
+    }
     await this.ctl(id, 'cont')
     await this.refresh(id)
+  }
+
+  /** Whether the guest crashed (QEMU's run state after `-action panic=pause`). */
+  private async panicked(id: string): Promise<boolean> {
+    return (await this.ctl<{ status: string }>(id, 'query-status')).status === 'guest-panicked'
   }
 
   /** Re-reads the run state from QEMU (after a command, or when events may have been missed). */
@@ -515,7 +542,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const status = await this.ctl<{ status: string }>(id, 'query-status')
     const paused = status.status !== 'running'
     if (paused && entry.runtime.state === 'running') {
-      this.setState(id, { ...entry.runtime, state: 'paused', pause: { reason: 'user' } })
+      const pause = status.status === 'guest-panicked' ? PANICKED : { reason: 'user' as const }
+      this.setState(id, { ...entry.runtime, state: 'paused', pause })
     } else if (!paused && entry.runtime.state === 'paused') {
       const { pause: _pause, ...rest } = entry.runtime
       this.setState(id, { ...rest, state: 'running' })

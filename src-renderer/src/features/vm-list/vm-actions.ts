@@ -15,7 +15,7 @@ const methodOf = {
 } as const
 
 /** Which power actions make sense in a VM's state (none for a broken VM). */
-export function powerActionsFor(vm: Pick<VmSummary, 'state' | 'broken'>): PowerAction[] {
+export function powerActionsFor(vm: Pick<VmSummary, 'state' | 'broken' | 'pause'>): PowerAction[] {
   if (vm.broken !== null) return []
   switch (vm.state) {
     case 'stopped':
@@ -26,7 +26,8 @@ export function powerActionsFor(vm: Pick<VmSummary, 'state' | 'broken'>): PowerA
     case 'running':
       return ['shutdown', 'reboot', 'pause', 'forceOff']
     case 'paused':
-      return ['resume', 'forceOff']
+      // A crashed guest cannot go on from where it stopped: restart it or turn it off.
+      return vm.pause?.reason === 'guest-panic' ? ['reboot', 'forceOff'] : ['resume', 'forceOff']
     case 'shutting-down':
       return ['forceOff']
   }
