@@ -33,6 +33,16 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }))
 
 describe('VmStore', () => {
+  it('says which data folder it cannot read, and what to do, instead of failing as a bug', async () => {
+    writeFileSync(join(root, 'file'), 'not a folder')
+    const onFile = new VmStore(join(root, 'file', 'vms'))
+    await expect(onFile.list()).rejects.toMatchObject({
+      code: 'HOST_UNSUPPORTED',
+      message: expect.stringContaining('a file stands where a folder should be'),
+      hint: expect.stringContaining('VIREO_HOME'),
+    })
+  })
+
   it('sweeps away cut-short deletions and abandoned creations, never one still being written', async () => {
     await add(config('aaaaaaaa'))
     const vms = store.vmsDir
@@ -87,9 +97,13 @@ describe('VmStore', () => {
     expect(reasons[0]).toMatch(/not valid JSON/)
     expect(reasons[1]).toMatch(/newer Vireo.*Update Vireo/)
     expect(reasons[2]).toMatch(/memoryMiB/)
-    await expect(store.get('bbbbbbbb')).rejects.toMatchObject({ code: 'VM_BROKEN', hint: expect.stringMatching(/disks were left untouched/) })
+    await expect(store.get('bbbbbbbb')).rejects.toMatchObject({
+      code: 'VM_BROKEN',
+      hint: expect.stringMatching(/disks were left untouched/),
+    })
     // The broken VMs' disks are still there.
-    for (const id of ['bbbbbbbb', 'cccccccc', 'dddddddd']) expect(existsSync(join(store.dirOf(id), 'disk0.qcow2'))).toBe(true)
+    for (const id of ['bbbbbbbb', 'cccccccc', 'dddddddd'])
+      expect(existsSync(join(store.dirOf(id), 'disk0.qcow2'))).toBe(true)
   })
 
   it('says NOT_FOUND for a VM that has no folder', async () => {

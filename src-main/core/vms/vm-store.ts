@@ -34,7 +34,16 @@ export class VmStore {
     try {
       names = await readdir(this.vmsDir)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return []
+      if (code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'ELOOP') {
+        throw new VireoError(
+          'HOST_UNSUPPORTED',
+          `Vireo cannot read its data folder ${this.vmsDir} (${code === 'ENOTDIR' ? 'a file stands where a folder should be' : 'permission denied'}).`,
+          'Set VIREO_HOME to a folder of your own (or fix that one’s permissions), then try again.',
+          { path: this.vmsDir },
+        )
+      }
       throw error
     }
     const ids = names.filter((n) => /^[a-z0-9]{8,32}$/.test(n)).sort()
