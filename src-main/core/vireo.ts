@@ -5,7 +5,7 @@ import type { Events, Params, Results } from '../api/contract'
 import type { HostReport, IsoInspection, VmDetails, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
-import { VireoError } from './errors'
+import { toErrorInfo, VireoError } from './errors'
 import { browse, browseRoots, findIsoFiles } from './files/file-browser'
 import { checkHost } from './host/host-check'
 import { qemuHasSandbox } from './host/qemu-features'
@@ -264,7 +264,20 @@ export class Vireo extends EventEmitter<EventMap> {
       throw error
     }
     await this.announce(id)
-    if (params.start) await this.startVm({ id })
+    if (params.start) {
+      try {
+        await this.startVm({ id })
+      } catch (error) {
+        // The VM is made and kept (its disk may hold an hour's import): say so, and which.
+        const info = toErrorInfo(error)
+        throw new VireoError(
+          info.code,
+          `“${config.name}” was created, but did not start: ${info.message}`,
+          info.hint,
+          { ...info.details, createdId: id },
+        )
+      }
+    }
     return this.getVm({ id })
   }
 

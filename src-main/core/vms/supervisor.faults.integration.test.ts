@@ -18,6 +18,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../../../e2e/support/test-iso'
 import { createDispatcher } from '../../api/dispatch'
+import { createVmParams } from '../../api/contract'
 import type { VmSummary } from '../../api/types'
 import { toErrorInfo } from '../errors'
 import { resolvePaths, type VireoPaths } from '../paths'
@@ -406,6 +407,25 @@ describe('a running VM', () => {
     expect(refused.message).toMatch(/already in use/)
     expect((await summaryOf(v, a)).state).toBe('stopped')
     expect(qemuPids(v.supervisor.runtimeDir(a))).toEqual([])
+
+    // Made and started in one call (the wizard's way): the VM is kept, and the error says so.
+    const both = await rejection(
+      v.createVm(
+        createVmParams.parse({
+          name: 'made, not started',
+          source: { kind: 'none' },
+          diskSize: '16M',
+          memoryMiB: 64,
+          cpus: 1,
+          portForwards: [{ protocol: 'tcp', hostPort: port, guestPort: 22 }],
+          start: true,
+        }),
+      ),
+    )
+    expect(both.message).toMatch(/^“made, not started” was created, but did not start: Port \d+/)
+    const createdId = String(both.details?.createdId)
+    expect((await summaryOf(v, createdId)).state).toBe('stopped')
+    await v.deleteVm({ id: createdId, deleteDisks: true })
 
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await v.startVm({ id: a })

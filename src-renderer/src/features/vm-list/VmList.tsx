@@ -15,7 +15,8 @@ export function VmList() {
   const loaded = useVms((s) => s.loaded)
   const error = useVms((s) => s.error)
   const load = useVms((s) => s.load)
-  const keptDisks = useVms((s) => s.keptDisks)
+  const notice = useVms((s) => s.notice)
+  const dismiss = () => useVms.setState({ notice: null })
   const sorted = useMemo(() => sortByName(vms, i18n.language), [vms, i18n.language])
 
   return (
@@ -31,25 +32,22 @@ export function VmList() {
           </button>
         </div>
       )}
-      {keptDisks !== null && (
+      {notice?.kind === 'keptDisks' && (
         <div className="list-notice" role="status">
           <p>
-            {t('list.keptDisks', { name: keptDisks.name, count: keptDisks.paths.length })}
-            {keptDisks.paths.map((path) => (
+            {t('list.keptDisks', { name: notice.name, count: notice.paths.length })}
+            {notice.paths.map((path) => (
               <span key={path} className="mono-soft list-notice-path">
                 {path}
               </span>
             ))}
           </p>
-          <button
-            type="button"
-            className="small plain"
-            onClick={() => useVms.setState({ keptDisks: null })}
-          >
+          <button type="button" className="small plain" onClick={dismiss}>
             {t('common.dismiss')}
           </button>
         </div>
       )}
+      {notice?.kind === 'notStarted' && <ErrorNote error={notice.error} onDismiss={dismiss} />}
       {!loaded && <p className="muted">{t('common.loading')}</p>}
       {loaded && sorted.length === 0 && error === null && (
         <div className="empty">

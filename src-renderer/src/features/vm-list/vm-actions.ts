@@ -46,5 +46,7 @@ export async function deleteVm(id: string, deleteDisks: boolean): Promise<void> 
   const name = useVms.getState().vms[id]?.name ?? id
   const { keptDisks } = await api.call('deleteVm', { id, deleteDisks })
   useVms.getState().remove(id)
-  useVms.setState({ keptDisks: keptDisks.length > 0 ? { name, paths: keptDisks } : null })
+  useVms.setState({
+    notice: keptDisks.length > 0 ? { kind: 'keptDisks', name, paths: keptDisks } : null,
+  })
 }

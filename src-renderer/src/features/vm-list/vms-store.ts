@@ -3,6 +3,13 @@ import { api } from '../../api/client'
 import { toErrorInfo } from '../../api/api-error'
 import type { ErrorInfo, VmStats, VmSummary } from '../../api/types'
 
+/** What the list tells about something just done elsewhere. */
+export type ListNotice =
+  /** Where the disks of a VM deleted without them went. */
+  | { kind: 'keptDisks'; name: string; paths: string[] }
+  /** A VM made by the wizard that then failed to start: why, and what to do. */
+  | { kind: 'notStarted'; error: ErrorInfo }
+
 interface VmsState {
   /** Every VM by id, as the last `listVms` or `vmChanged` told. */
   vms: Record<string, VmSummary>
@@ -10,8 +17,8 @@ interface VmsState {
   stats: Record<string, VmStats>
   loaded: boolean
   error: ErrorInfo | null
-  /** Where the disks of a VM deleted without them went, until dismissed. */
-  keptDisks: { name: string; paths: string[] } | null
+  /** A word for the list, until dismissed. */
+  notice: ListNotice | null
   load(): Promise<void>
   upsert(vm: VmSummary): void
   remove(id: string): void
@@ -37,7 +44,7 @@ export const useVms = create<VmsState>((set) => ({
   stats: {},
   loaded: false,
   error: null,
-  keptDisks: null,
+  notice: null,
   async load() {
     try {
       const list = await api.call('listVms', {})

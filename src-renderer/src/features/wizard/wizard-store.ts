@@ -169,6 +169,14 @@ export async function createVm(): Promise<void> {
     resetWizard()
     navigate({ name: 'console', id: vm.id })
   } catch (error) {
+    const info = toErrorInfo(error)
+    if (typeof info.details?.createdId === 'string') {
+      // Made, but it did not start: the VM is in the list; say why there.
+      resetWizard()
+      useVms.setState({ notice: { kind: 'notStarted', error: info } })
+      navigate({ name: 'list' })
+      return
+    }
     showServerError(error)
   }
 }
