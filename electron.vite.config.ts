@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // One build for every Node-side entry: the Electron main process and the `vireo` CLI
@@ -29,6 +30,22 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), devOnlyCsp()],
   },
 })
+
+/**
+ * `electron-vite dev` only: Vite serves the UI with an inline React Refresh preamble and
+ * injects styles as <style> elements, both of which the app's CSP forbids. This loosens
+ * exactly those two while the dev server serves; builds keep the strict policy.
+ */
+function devOnlyCsp(): Plugin {
+  return {
+    name: 'vireo-dev-only-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html
+        .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  }
+}

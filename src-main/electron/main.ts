@@ -5,7 +5,7 @@ import { app, BrowserWindow, protocol, session } from 'electron'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { installIpcBridge } from './ipc-bridge'
-import { APP_ORIGIN, APP_SCHEME, ELECTRON_CSP, windowOptions } from './window-options'
+import { APP_SCHEME, ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
 
 // The desktop door: one window, the preload, one IPC bridge. Everything else is the core.
 
@@ -74,16 +74,17 @@ async function main(): Promise<void> {
   // middle-click included, are denied by setWindowOpenHandler below.
   const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs')
   const window = new BrowserWindow(windowOptions(preload)) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
-  const removeBridge = installIpcBridge(vireo, window)
+  const renderer = rendererLocation(process.env, app.isPackaged)
+  const removeBridge = installIpcBridge(vireo, window, renderer.origin)
   const contents = window.webContents
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault()
+    if (new URL(url).origin !== renderer.origin) event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   // A crashed renderer takes no VM with it: reload the page, the VMs run on.
   contents.on('render-process-gone', () => {
-    if (!window.isDestroyed()) void window.loadURL(`${APP_ORIGIN}/index.html`)
+    if (!window.isDestroyed()) void window.loadURL(renderer.url)
   })
   window.once('ready-to-show', () => window.show())
   app.on('second-instance', () => {
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     consoleServer.close()
     app.quit()
   })
-  await window.loadURL(`${APP_ORIGIN}/index.html`)
+  await window.loadURL(renderer.url)
 }
 
 void main()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ELECTRON_CSP, windowOptions } from './window-options'
+import { ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
 
 // Electron's security checklist, held as a test: if an option is lost or loosened, this fails.
 describe('the Electron window', () => {
@@ -28,5 +28,25 @@ describe('the Electron window', () => {
     expect(ELECTRON_CSP).toContain("script-src 'self'")
     expect(ELECTRON_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
     expect(ELECTRON_CSP).toContain("object-src 'none'")
+  })
+
+  it('loads the bundled UI, or a loopback dev server only in an unpackaged dev run', () => {
+    const bundled = { url: 'app://vireo/index.html', origin: 'app://vireo' }
+    expect(rendererLocation({}, false)).toEqual(bundled)
+    expect(rendererLocation({ ELECTRON_RENDERER_URL: 'http://localhost:5173/' }, false)).toEqual({
+      url: 'http://localhost:5173/',
+      origin: 'http://localhost:5173',
+    })
+    expect(rendererLocation({ ELECTRON_RENDERER_URL: 'http://localhost:5173/' }, true)).toEqual(
+      bundled,
+    )
+    for (const url of [
+      'http://evil.example:5173/',
+      'https://localhost/',
+      'file:///tmp/x.html',
+      'nonsense',
+    ]) {
+      expect(rendererLocation({ ELECTRON_RENDERER_URL: url }, false), url).toEqual(bundled)
+    }
   })
 })

@@ -34,6 +34,25 @@ export function windowOptions(preload: string): BrowserWindowConstructorOptions 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://vireo`
 
+/**
+ * Where the window loads the UI from, and so the one origin trusted over IPC: the bundled
+ * files on app://, or, for `electron-vite dev` on an unpackaged app, Vite's dev server (hot
+ * reload), which must be on this machine's loopback.
+ */
+export function rendererLocation(
+  env: Record<string, string | undefined>,
+  packaged: boolean,
+): { url: string; origin: string } {
+  const dev = packaged ? undefined : env.ELECTRON_RENDERER_URL
+  if (dev !== undefined && URL.canParse(dev)) {
+    const url = new URL(dev)
+    if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      return { url: url.href, origin: url.origin }
+    }
+  }
+  return { url: `${APP_ORIGIN}/index.html`, origin: APP_ORIGIN }
+}
+
 /** The Electron window's CSP; consoles connect to the loopback bridge only. */
 export const ELECTRON_CSP = [
   "default-src 'self'",
