@@ -122,6 +122,7 @@ export class VmStore {
     const removed: string[] = []
     for (const name of names) {
       const path = join(this.vmsDir, name)
+      // (A `.new-*` gone meanwhile was committed by another front end: NaN, not abandoned.)
       const abandoned =
         name.startsWith('.deleted-') ||
         (name.startsWith('.new-') && now - (await lastChange(path)) > idleMs)
@@ -212,7 +213,7 @@ export class VmStore {
 
 /** The latest modification time of a folder and the files directly in it. */
 async function lastChange(dir: string): Promise<number> {
-  let latest = (await stat(dir)).mtimeMs
+  let latest = (await stat(dir).catch(() => null))?.mtimeMs ?? Number.NaN
   for (const name of await readdir(dir).catch(() => [])) {
     const st = await stat(join(dir, name)).catch(() => null)
     if (st !== null) latest = Math.max(latest, st.mtimeMs)
