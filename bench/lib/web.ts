@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import type { Events, Input, MethodName, Results } from '../../src-main/api/contract'
 import type { ServerMessage } from '../../src-main/api/wire'
+import { webHostUrl } from '../../src-main/cli/testing/web-url'
 import { onCleanup, trackPid, untrackPid } from './cleanup'
 import { vireoEnv, type BenchContext } from './context'
 
@@ -25,27 +26,7 @@ export async function startWebHost(ctx: BenchContext, home: string): Promise<Web
     { cwd: ctx.repo, env: vireoEnv(ctx, home), stdio: ['ignore', 'pipe', 'pipe'] },
   )
   trackPid(child.pid)
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vireo web did not start:\n${output}`)), 30_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /running at (http:\/\/\S+)/.exec(output)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`vireo web exited with ${code}:\n${output}`))
-    })
-  })
-  // Keep draining its output so that it never blocks on a full pipe.
-  child.stdout.resume()
-  child.stderr.resume()
+  const url = await webHostUrl(child)
   const host: WebHostProcess = {
     pid: child.pid!,
     origin: new URL(url).origin,

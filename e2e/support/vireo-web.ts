@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { webHostUrl } from '../../src-main/cli/testing/web-url'
 
 export interface VireoWeb {
   /** The URL with the token, as `vireo web` printed it. */
@@ -29,24 +30,7 @@ export async function startVireoWeb(
     ['bin/vireo.js', 'web', '--port', String(options.port ?? 0), '--token', token],
     { env: { ...process.env, VIREO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vireo web did not start:\n${output}`)), 30_000)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /running at (http:\/\/\S+)/.exec(output)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`vireo web exited with ${code}:\n${output}`))
-    })
-  })
+  const url = await webHostUrl(child)
   return {
     url,
     origin: new URL(url).origin,

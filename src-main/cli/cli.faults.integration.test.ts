@@ -20,6 +20,7 @@ import { WebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostReport, VmSummary } from '../api/types'
 import { COOKIE_NAME } from '../web/auth'
+import { webHostUrl } from './testing/web-url'
 import { resolvePaths } from '../core/paths'
 import { RfbTestClient } from '../core/console/testing/rfb-test-client'
 import { killQemus, procStatus, qemuPids, tcpListeners, until } from '../core/testing/fault-support'
@@ -220,9 +221,7 @@ describe('the web host', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     try {
-      let out = ''
-      web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-      const url = await until('the URL', () => /running at (http:\/\/\S+)/.exec(out)?.[1], 30_000)
+      const url = await webHostUrl(web)
       expect(new URL(url).hostname).toBe('127.0.0.1')
       const listeners = tcpListeners(web.pid ?? 0)
       expect(listeners).toHaveLength(1)
@@ -243,9 +242,7 @@ describe('the web host', () => {
     })
     const exited = new Promise((resolve) => web.once('exit', resolve))
     try {
-      let out = ''
-      web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-      const url = await until('the URL', () => /running at (http:\/\/\S+)/.exec(out)?.[1], 30_000)
+      const url = await webHostUrl(web)
       const origin = new URL(url).origin.replace('http', 'ws')
       const cookie = `${COOKIE_NAME}=${token}`
       const api = new WebSocket(`${origin}/api`, { headers: { cookie } })
