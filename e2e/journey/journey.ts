@@ -37,7 +37,11 @@ export async function runJourney(door: JourneyDoor): Promise<void> {
     await expect(app.hostPanel).toContainText(
       report.accel === 'kvm' ? 'Acceleration: KVM' : 'Acceleration: TCG',
     )
-    await expect(app.hostPanel.getByText(report.kvm.reason).first()).toBeVisible()
+    // Why: under KVM the note gives the probe's result; under TCG the KVM item gives the cause.
+    const kvm = report.items.find((item) => item.id === 'kvm')
+    const why =
+      report.accel === 'kvm' || kvm === undefined ? [report.accelReason] : [kvm.title, kvm.detail]
+    for (const text of why) await expect(app.hostPanel).toContainText(text)
     await expect(app.list.emptyState).toBeVisible()
     await shot(app.page, 'host')
   })

@@ -114,6 +114,9 @@ describe('buildHostReport', () => {
     )
     const kvm = item(r, 'kvm')
     expect(kvm.status).toBe('warning')
+    expect(kvm.title).toBe('KVM is not available')
+    // The panel shows "title — detail": the detail says the cause without the title again.
+    expect(kvm.detail).toMatch(/^\/dev\/kvm does not exist and the CPU shows no hardware/)
     expect(kvm.fix).toMatch(/VT-x or AMD-V/)
   })
 
@@ -151,7 +154,7 @@ describe('buildHostReport', () => {
     expect(r.accel).toBe('tcg')
     expect(r.kvm).toMatchObject({ present: true, permitted: false, usable: false })
     expect(r.accelReason).toBe(
-      'KVM is present but this user may not use it (permission denied on /dev/kvm). Using TCG (software emulation, slower).',
+      'No permission to use KVM: this user may not open /dev/kvm (permission denied). Using TCG (software emulation, slower).',
     )
     const kvm = item(r, 'kvm')
     expect(kvm.title).toBe('No permission to use KVM')
@@ -188,8 +191,11 @@ describe('buildHostReport', () => {
     )
     expect(item(r, 'kvm')).toMatchObject({
       status: 'warning',
-      title: 'KVM is present but does not work',
+      title: 'KVM is present but not usable',
     })
+    expect(item(r, 'kvm').detail).toMatch(
+      /^A test guest did not finish in 5 s \(nested virtualisation\?\)\. VMs run with TCG/,
+    )
   })
 
   it('warns about missing UEFI firmware, low memory and low disk space', () => {

@@ -116,13 +116,14 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
     cpuFlags: o.cpuFlags,
     modules: o.modules,
   })
-  const warning = (reason: string, title: string, fix: string): KvmVerdict => ({
-    report: report(false, reason),
+  // The reason reads "title: cause"; the item shows the title once, then the cause.
+  const warning = (title: string, cause: string, fix: string): KvmVerdict => ({
+    report: report(false, `${title}: ${cause}`),
     item: {
       id: 'kvm',
       status: 'warning',
       title,
-      detail: `${reason}. VMs run with TCG, QEMU's software emulation: they work, but many times slower. ${facts}`,
+      detail: `${cause.charAt(0).toUpperCase()}${cause.slice(1)}. VMs run with TCG, QEMU's software emulation: they work, but many times slower. ${facts}`,
       fix,
     },
   })
@@ -137,21 +138,21 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
   if (!dev.present) {
     if (o.cpuFlags.length === 0 && !vendorModule) {
       return warning(
-        'KVM is not available: /dev/kvm does not exist and the CPU shows no hardware virtualisation (VT-x/AMD-V)',
         'KVM is not available',
+        '/dev/kvm does not exist and the CPU shows no hardware virtualisation (VT-x/AMD-V)',
         'Turn on Intel VT-x or AMD-V (SVM) in the computer’s firmware (BIOS/UEFI) setup. Inside a VM, enable nested virtualisation on the outer host.',
       )
     }
     if (!vendorModule) {
       return warning(
-        'KVM is not available: /dev/kvm does not exist (the kvm module is not loaded)',
         'KVM is not available',
+        '/dev/kvm does not exist (the kvm module is not loaded)',
         `Load the module: ${modprobe}. If that fails, turn on virtualisation in the firmware (BIOS/UEFI) setup.`,
       )
     }
     return warning(
-      'KVM is not available: /dev/kvm does not exist although KVM modules are loaded',
       'KVM is not available',
+      '/dev/kvm does not exist although KVM modules are loaded',
       'Reboot, or reinstall your distribution’s QEMU/KVM package so that /dev/kvm is created.',
     )
   }
@@ -164,36 +165,32 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
           ? `You are already in group ${group}, but this login session started before that: log out and back in (or restart).`
           : `Add yourself to group ${group}: sudo usermod -aG ${group} $USER, then log out and back in.`
       return warning(
-        'KVM is present but this user may not use it (permission denied on /dev/kvm)',
         'No permission to use KVM',
+        'this user may not open /dev/kvm (permission denied)',
         fix,
       )
     }
     if (dev.error === 'ENXIO' || dev.error === 'ENODEV') {
       return warning(
-        'KVM is not available: /dev/kvm exists but no KVM driver is loaded',
         'KVM is not available',
+        '/dev/kvm exists but no KVM driver is loaded',
         `Load the module: ${modprobe}. If that fails, turn on virtualisation in the firmware (BIOS/UEFI) setup.`,
       )
     }
     return warning(
-      `KVM is not available: /dev/kvm could not be opened (${dev.error ?? 'unknown error'})`,
       'KVM is not available',
+      `/dev/kvm could not be opened (${dev.error ?? 'unknown error'})`,
       'Check /dev/kvm and the kernel log (sudo dmesg | grep -i kvm).',
     )
   }
 
   if (o.probe === null) {
-    return warning(
-      'KVM could not be tested because QEMU is not installed',
-      'KVM not tested',
-      installHint('qemu-system-x86_64'),
-    )
+    return warning('KVM not tested', 'QEMU is not installed', installHint('qemu-system-x86_64'))
   }
   if (!o.probe.usable) {
     return warning(
-      `KVM is present but not usable: ${o.probe.reason}`,
-      'KVM is present but does not work',
+      'KVM is present but not usable',
+      o.probe.reason,
       'Inside a VM, nested virtualisation is not working: enable it fully on the outer host (with EPT/NPT), or keep using TCG. On real hardware, update the firmware and kernel. Then run the check again (refresh).',
     )
   }
