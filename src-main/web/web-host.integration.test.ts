@@ -204,4 +204,33 @@ describe('VMs and consoles through the web host', () => {
     expect(await api.ok<unknown[]>('listVms', {})).toEqual([])
     api.ws.close()
   })
+
+  it('keeps a console open when another viewer of the same VM asks for exclusive access', async () => {
+    const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api`, { cookie })
+    const vm = await api.ok<{ id: string }>('createVm', {
+      name: 'web-shared',
+      source: { kind: 'iso', path: testIsoPath() },
+      start: true,
+    })
+    const viewer = async (): Promise<RfbTestClient> => {
+      const endpoint = await api.ok<{ path: string }>('consoleEndpoint', { id: vm.id })
+      return RfbTestClient.open(`${base.replace('http', 'ws')}${endpoint.path}`, ['binary'], { headers: { cookie } })
+    }
+    const first = await viewer()
+    const init = await first.handshake()
+    // QEMU's default policy would disconnect the first viewer here. Vireo's VMs are
+    // force-shared: the one asking for exclusive access is the one turned away.
+    const second = await viewer()
+    await expect(second.handshake({ exclusive: true })).rejects.toThrow(/connection closed/)
+    // (The guest may have changed its video mode since: only the pixels' arrival counts.)
+    expect((await first.requestFramebuffer(init)).pixelBytes).toBeGreaterThan(0)
+    // A shared viewer is still welcome beside the first.
+    const third = await viewer()
+    expect((await third.requestFramebuffer(await third.handshake())).pixelBytes).toBeGreaterThan(0)
+    first.close()
+    third.close()
+    await api.ok('forceOffVm', { id: vm.id })
+    await api.ok('deleteVm', { id: vm.id, deleteDisks: true })
+    api.ws.close()
+  })
 })

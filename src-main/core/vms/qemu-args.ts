@@ -199,9 +199,11 @@ function control(config: VmConfig, ctx: LaunchContext): string[] {
     `socket,id=ctl,path=${qemuOptValue(ctx.ctlSocket)},server=on,wait=off`,
     '-mon',
     'chardev=ctl,mode=control',
-    // VNC on a UNIX socket in a private folder: nothing listens on TCP.
+    // VNC on a UNIX socket in a private folder: nothing listens on TCP. Every console is
+    // shared: a viewer that asks for exclusive access must not drop the others (another
+    // window, the web UI beside the desktop app).
     '-vnc',
-    `unix:${qemuOptValue(ctx.vncSocket)}`,
+    `unix:${qemuOptValue(ctx.vncSocket)},share=force-shared`,
     '-chardev',
     `file,id=serial0,path=${qemuOptValue(serialLog)}`,
     '-serial',

@@ -85,8 +85,11 @@ export class RfbTestClient {
     this.ws.close()
   }
 
-  /** Version 3.8, security type None, shared ClientInit; returns the ServerInit. */
-  async handshake(): Promise<ServerInit> {
+  /**
+   * Version 3.8, security type None, ClientInit (shared unless `exclusive`: the flag a viewer
+   * sets to ask the server to drop every other client); returns the ServerInit.
+   */
+  async handshake({ exclusive = false } = {}): Promise<ServerInit> {
     const version = (await this.read(12)).toString('latin1')
     if (version !== 'RFB 003.008\n')
       throw new Error(`unexpected server version ${JSON.stringify(version)}`)
@@ -99,7 +102,7 @@ export class RfbTestClient {
     this.send([1])
     const result = (await this.read(4)).readUInt32BE(0)
     if (result !== 0) throw new Error(`security handshake failed (${result})`)
-    this.send([1]) // ClientInit: shared
+    this.send([exclusive ? 0 : 1]) // ClientInit: shared-flag
     const init = await this.read(24)
     const nameLength = init.readUInt32BE(20)
     return {
