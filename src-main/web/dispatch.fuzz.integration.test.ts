@@ -306,8 +306,9 @@ function snapshot(
  * New entries of /tmp this test could have caused. Other programs (browsers, other test runs)
  * write to /tmp at the same time, so only these names count: every /tmp path the fuzzer sends
  * carries `mark`; Vireo's own temp folders are its default runtime folder (`vireo-<uid>`) and
- * KVM probe folders (`vireo-probe-*`). TMPDIR points into the snapshot meanwhile, so any other
- * temp file Vireo makes shows up there.
+ * KVM probe folders (`vireo-probe-*`, made in the runtime folder unless it is unusable). TMPDIR
+ * points into the snapshot meanwhile, so any other temp file Vireo makes shows up there, even
+ * one made and removed again (its folder's mtime changes).
  */
 function suspiciousInTmp(before: Set<string>): string[] {
   return readdirSync('/tmp').filter(

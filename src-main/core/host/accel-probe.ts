@@ -14,6 +14,8 @@ export interface ProbeOptions {
   timeoutMs?: number
   /** The guest to run; the paging probe guest if unset (tests pass others). */
   guest?: Uint8Array
+  /** Where the guest's short-lived folder goes (Vireo's private runtime folder); the temp dir if unset. */
+  scratchDir?: string
 }
 
 export interface ProbeResult {
@@ -56,7 +58,7 @@ export function probeArgs(accel: 'kvm' | 'tcg', kernelPath: string): string[] {
  */
 export async function probeAccelerator(options: ProbeOptions): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
-  const dir = await mkdtemp(join(tmpdir(), 'vireo-probe-'))
+  const dir = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'vireo-probe-'))
   const started = performance.now()
   const elapsed = (): number => Math.round(performance.now() - started)
   try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -88,6 +88,26 @@ describe('checkHost on this machine (real QEMU)', () => {
       const second = await checkHost({ paths })
       expect(second.kvm.usable).toBe(first.kvm.usable)
       expect(Date.now() - started).toBeLessThan(3000)
+    },
+  )
+
+  it.runIf(existsSync('/dev/kvm'))(
+    'runs the KVM probe in the private runtime folder, leaving the temp dir untouched',
+    async () => {
+      const scratch = mkdtempSync(join(root, 'tmp-'))
+      const before = statSync(scratch).mtimeMs
+      const saved = process.env.TMPDIR
+      process.env.TMPDIR = scratch
+      try {
+        const report = await checkHost({ paths, refresh: true })
+        if (!report.kvm.permitted) return
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR
+        else process.env.TMPDIR = saved
+      }
+      // Not even a folder made and removed again there.
+      expect(statSync(scratch).mtimeMs).toBe(before)
+      expect(readdirSync(paths.runtime).filter((n) => n.startsWith('vireo-probe-'))).toEqual([])
     },
   )
 })

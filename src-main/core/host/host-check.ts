@@ -1,5 +1,5 @@
 import { runCommand } from '../exec'
-import type { VireoPaths } from '../paths'
+import { ensurePrivateDir, type VireoPaths } from '../paths'
 import { DEFAULT_PROBE_TIMEOUT_MS, probeAccelerator } from './accel-probe'
 import {
   findProgram,
@@ -72,10 +72,18 @@ async function probeKvm(
     const cached = await readProbeCache(options.paths.runtime, key)
     if (cached !== null) return cached
   }
+  // The probe's scratch folder goes in Vireo's private runtime folder, else the temp dir.
+  let scratchDir: string | undefined = options.paths.runtime
+  try {
+    ensurePrivateDir(scratchDir)
+  } catch {
+    scratchDir = undefined
+  }
   const result = await probeAccelerator({
     qemuPath,
     accel: 'kvm',
     timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    scratchDir,
   })
   const answer = { usable: result.ok, reason: result.reason }
   if (key !== null) await writeProbeCache(options.paths.runtime, key, answer)
