@@ -191,7 +191,7 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
     return warning(
       'KVM is present but not usable',
       o.probe.reason,
-      'Inside a VM, nested virtualisation is not working: enable it fully on the outer host (with EPT/NPT), or keep using TCG. On real hardware, update the firmware and kernel. Then run the check again (refresh).',
+      'Inside a VM, nested virtualisation is not working: enable it fully on the outer host (with EPT/NPT), or keep using TCG. On real hardware, update the firmware and kernel. Then check again (“Check again” in the app, or vireo host check --refresh).',
     )
   }
   return {
