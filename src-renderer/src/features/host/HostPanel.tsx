@@ -102,7 +102,7 @@ function CheckItem({ item }: { item: HostCheckItem }) {
         </p>
         {item.fix !== undefined && item.fix !== '' && (
           <p className="check-fix">
-            <strong>{t('host.fix')}</strong> <span className="mono-soft">{item.fix}</span>
+            <strong>{t('host.fix')}</strong> {item.fix}
           </p>
         )}
       </div>
