@@ -111,6 +111,8 @@ export async function runJourney(door: JourneyDoor): Promise<void> {
     await app.list.forceOff(name)
     await expect(app.list.state(name)).toHaveText('Stopped', { timeout: 60_000 })
     await expect(app.list.card(name)).toContainText('Forced off')
+    // Once the force-off call is answered, the VM can be started (or deleted) again.
+    await expect(app.list.action(name, 'Start')).toBeEnabled()
     await shot(app.page, 'forced-off')
   })
 
