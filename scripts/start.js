@@ -1,19 +1,20 @@
 // `npm start`: build, then launch the Electron app. Where the Electron binary is missing (it is
 // downloaded by electron's install step, which offline machines skip), say what to do instead.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 
 const require = createRequire(import.meta.url)
 
+/** The binary the electron package points at (ELECTRON_OVERRIDE_DIST_PATH included), if it is there. */
 function electronBinary() {
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return process.env.ELECTRON_OVERRIDE_DIST_PATH
-  const dir = dirname(require.resolve('electron/package.json'))
-  const pathFile = join(dir, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
-  return existsSync(binary) ? binary : null
+  let binary
+  try {
+    binary = require('electron') // throws when npm skipped the download
+  } catch {
+    return null
+  }
+  return typeof binary === 'string' && existsSync(binary) ? binary : null
 }
 
 if (electronBinary() === null) {
