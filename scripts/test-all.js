@@ -110,11 +110,15 @@ if (!only || only === 'integration')
     vitestCounts,
     vitestSkips,
   )
+// The Electron journey needs a display: without one, give Playwright a virtual one (xvfb).
+const xvfb =
+  process.env.DISPLAY === undefined &&
+  process.env.WAYLAND_DISPLAY === undefined &&
+  spawnSync('sh', ['-c', 'command -v xvfb-run']).status === 0
 if ((!only || only === 'e2e') && built) {
   suite(
     'e2e',
-    'npx',
-    ['playwright', 'test'],
+    ...(xvfb ? ['xvfb-run', ['-a', 'npx', 'playwright', 'test']] : ['npx', ['playwright', 'test']]),
     'test-results/e2e.json',
     playwrightCounts,
     playwrightSkips,
