@@ -15,7 +15,7 @@ import type { Input, MethodName, Result } from '../api/contract'
 import { createDispatcher, type Reply } from '../api/dispatch'
 import type { ErrorInfo } from './errors'
 import { resolvePaths } from './paths'
-import { fillUp, killQemus, mountTmpfs, qemuPids, remount, unmount } from './testing/fault-support'
+import { fillUp, mountTmpfs, remount, tearDownRoot } from './testing/fault-support'
 import { Vireo } from './vireo'
 
 // FAULTS.md, storage and input cases, through the API dispatcher every front end uses:
@@ -68,11 +68,7 @@ async function tmpfs(name: string, options: string): Promise<string | null> {
 
 afterAll(async () => {
   for (const v of fronts) v.dispose()
-  const leftover = qemuPids(root)
-  await killQemus(root)
-  for (const dir of mounts) await unmount(dir)
-  rmSync(root, { recursive: true, force: true })
-  expect(leftover).toEqual([])
+  expect(await tearDownRoot(root, mounts)).toEqual([])
 })
 
 describe('a full or read-only disk', () => {

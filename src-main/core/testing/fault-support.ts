@@ -3,7 +3,7 @@
  * waiting, small file systems that fill up, finding (and killing, by pid) the QEMUs a test
  * started, the TCP listeners of a process, a tiny non-bootable ISO.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs'
 import { execa } from 'execa'
 
 export async function until<T>(
@@ -112,6 +112,18 @@ export async function killQemus(marker: string): Promise<void> {
     }
   }
   await until('the test’s QEMUs to exit', () => qemuPids(marker).length === 0, 10_000, 50)
+}
+
+/**
+ * The end of a test file whose QEMUs run under `root`: kills those left, unmounts `mounts`,
+ * removes `root`. Returns the pids that were still running: each test stops what it started.
+ */
+export async function tearDownRoot(root: string, mounts: string[]): Promise<number[]> {
+  const leftover = qemuPids(root)
+  await killQemus(root)
+  for (const dir of mounts) await unmount(dir)
+  rmSync(root, { recursive: true, force: true })
+  return leftover
 }
 
 /** `/proc/<pid>/status` fields such as Uid, Gid, PPid, Seccomp. */

@@ -31,6 +31,7 @@ import {
   qemuPids,
   remount,
   tcpListeners,
+  tearDownRoot,
   unmount,
   until,
   writeFakeIso,
@@ -104,12 +105,7 @@ beforeAll(() => {
 afterAll(async () => {
   for (const v of fronts) v.dispose()
   for (const child of children) child.kill('SIGKILL')
-  // Every test stops what it started: a QEMU still here is a failure (after cleaning up).
-  const leftover = qemuPids(root)
-  await killQemus(root)
-  for (const dir of mounts) await unmount(dir)
-  rmSync(root, { recursive: true, force: true })
-  expect(leftover).toEqual([])
+  expect(await tearDownRoot(root, mounts)).toEqual([])
 })
 
 describe('processes', () => {
