@@ -72,6 +72,8 @@ export const methods = {
   createVm: createVmParams,
   previewVm: createVmParams,
   updateVm: updateVmParams,
+  /** A full copy of a stopped VM, under a new name. */
+  cloneVm: z.object({ id: vmIdSchema, name: vmNameSchema }),
   deleteVm: z.object({ id: vmIdSchema, deleteDisks: z.boolean().default(false) }),
   startVm: id,
   shutdownVm: z.object({ id: vmIdSchema, timeoutSec: z.number().int().min(1).max(3600).default(60) }),
@@ -105,6 +107,7 @@ export interface Results {
   createVm: VmDetails
   previewVm: { argv: string[]; diskPath: string }
   updateVm: VmDetails
+  cloneVm: VmDetails
   deleteVm: { deleted: true; keptDisks: string[] }
   startVm: VmSummary
   shutdownVm: VmSummary

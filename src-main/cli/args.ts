@@ -48,6 +48,7 @@ export const usage = `Usage: vireo <command> [options]
   start VM | shutdown VM [--timeout SEC] | stop VM (force off) | reboot VM | pause VM | resume VM
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
+  clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
   delete VM [--keep-disks]
   web [--host 127.0.0.1] [--port N] [--token T]   serve the UI and API on loopback
 

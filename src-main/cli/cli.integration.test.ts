@@ -107,7 +107,7 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
 })
 
 describe('a VM’s life through the CLI', () => {
-  it('installs, boots from disk, answers screenshot and ACPI shutdown, and is deleted with its disks', async () => {
+  it('installs, boots from disk, answers screenshot and ACPI shutdown, is cloned, and is deleted with its disks', async () => {
     const created = await json<{ id: string; state: string; os: { id: string } }>('create', '--name', 'CLI guest', '--iso', testIsoPath(), '--start')
     expect(created.os.id).toBe('vireo-test')
     expect(created.state).toBe('running')
@@ -138,6 +138,17 @@ describe('a VM’s life through the CLI', () => {
 
     const down = await json<{ state: string; lastStop: { reason: string } }>('shutdown', created.id, '--timeout', '60')
     expect(down).toMatchObject({ state: 'stopped', lastStop: { reason: 'guest-shutdown' } })
+
+    // A clone of the installed VM boots the installed system from its own disk.
+    expect((await vireo('clone', 'CLI guest')).stderr).toMatch(/needs --name/)
+    const clone = await json<{ id: string; name: string }>('clone', 'CLI guest', '--name', 'CLI clone')
+    expect(clone.name).toBe('CLI clone')
+    expect((await vireo('start', 'CLI clone')).exitCode).toBe(0)
+    const cloneSerial = () => readFileSync(join(home, 'vms', clone.id, 'serial.log'), 'utf8')
+    await until('the clone’s installed system', () => cloneSerial().includes('Vireo test OS: ready'))
+    expect(cloneSerial()).toContain('Vireo test OS — installed')
+    expect((await vireo('stop', clone.id)).exitCode).toBe(0)
+    expect((await vireo('delete', clone.id)).exitCode).toBe(0)
 
     expect((await vireo('delete', created.id)).exitCode).toBe(0)
     expect(existsSync(join(home, 'vms', created.id))).toBe(false)

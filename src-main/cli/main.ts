@@ -100,6 +100,12 @@ async function main(argv: string[]): Promise<number> {
         out(lines, lines.join('\n'))
         return 0
       }
+      case 'clone': {
+        if (values.name === undefined) throw new Error('vireo clone needs --name NAME for the copy: vireo clone VM --name NAME')
+        const vm = await call('cloneVm', { id: await vmId(), name: values.name })
+        out(vm, `Cloned into “${vm.name}” (${vm.id}).`)
+        return 0
+      }
       case 'delete': {
         const result = await call('deleteVm', { id: await vmId(), deleteDisks: !values['keep-disks'] })
         out(result, result.keptDisks.length > 0 ? `Deleted; kept ${result.keptDisks.join(', ')}` : 'Deleted.')

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
-import { readdir, rm } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, readdir, rm } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
 import type { HostReport, IsoInspection, VmDetails, VmSummary } from '../api/types'
@@ -17,7 +18,7 @@ import type { VireoPaths } from './paths'
 import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
 import { logTail } from './vms/launch'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './vms/qemu-args'
-import { Supervisor, type HostFacts, type VmRuntime } from './vms/supervisor'
+import { Supervisor, UEFI_VARS_FILE, type HostFacts, type VmRuntime } from './vms/supervisor'
 import { VmStore, type StoredVm } from './vms/vm-store'
 
 type EventMap = { [E in keyof Events]: [Events[E]] }
@@ -150,7 +151,7 @@ export class Vireo extends EventEmitter<EventMap> {
     const dir = this.store.dirOf(config.id)
     const run = this.supervisor.runtimeDir(config.id)
     const accel = accelInUse ?? (config.accel === 'auto' ? facts.accel : config.accel)
-    const uefi = config.firmware === 'uefi' && facts.uefi ? { code: facts.uefi.code, vars: join(dir, 'OVMF_VARS.fd') } : undefined
+    const uefi = config.firmware === 'uefi' && facts.uefi ? { code: facts.uefi.code, vars: join(dir, UEFI_VARS_FILE) } : undefined
     const args = buildQemuArgs(config, {
       vmDir: dir,
       qmpSocket: join(run, 'qmp.sock'),
@@ -194,14 +195,17 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.summary(vm, await this.runtime(vm))
   }
 
+  /** Names are unique, whatever their case: refuses `name` if another VM (not `self`) has it. */
+  private async checkNameFree(name: string, self?: string): Promise<void> {
+    const key = name.toLocaleLowerCase()
+    const taken = (await this.store.list()).some((vm) => vm.ok && vm.id !== self && vm.config.name.toLocaleLowerCase() === key)
+    if (taken) throw new VireoError('ALREADY_EXISTS', `A VM named “${name}” already exists.`, 'Choose another name.', { field: 'name' })
+  }
+
   /** Validates a new VM's settings against the host and the other VMs; builds its definition. */
   private async draft(params: Params<'createVm'>, id: string): Promise<{ config: VmConfig; diskBytes: number }> {
     const host = await this.hostCheck({ refresh: false })
-    const others = await this.store.list()
-    const taken = others.some((vm) => vm.ok && vm.config.name.toLocaleLowerCase() === params.name.toLocaleLowerCase())
-    if (taken) {
-      throw new VireoError('ALREADY_EXISTS', `A VM named “${params.name}” already exists.`, 'Choose another name.', { field: 'name' })
-    }
+    await this.checkNameFree(params.name)
     const iso = params.source.kind === 'iso' ? await this.inspectIso({ path: params.source.path }) : null
     const rec = iso?.recommended ?? genericLinux
     const memoryMiB = params.memoryMiB ?? rec.memoryMiB
@@ -289,10 +293,7 @@ export class Vireo extends EventEmitter<EventMap> {
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed' && hardware.length > 0) {
       throw new VireoError('INVALID_STATE', `Shut “${config.name}” down before changing ${hardware.join(', ')}.`, 'These settings take effect at the next start.')
     }
-    if (rest.name !== undefined && rest.name !== config.name) {
-      const clash = (await this.store.list()).some((vm) => vm.ok && vm.id !== config.id && vm.config.name.toLocaleLowerCase() === rest.name!.toLocaleLowerCase())
-      if (clash) throw new VireoError('ALREADY_EXISTS', `A VM named “${rest.name}” already exists.`, 'Choose another name.', { field: 'name' })
-    }
+    if (rest.name !== undefined && rest.name !== config.name) await this.checkNameFree(rest.name, config.id)
     if (rest.memoryMiB !== undefined || rest.cpus !== undefined) {
       checkFitsHost(await this.hostCheck({ refresh: false }), rest.memoryMiB ?? 0, rest.cpus ?? 0)
     }
@@ -309,6 +310,54 @@ export class Vireo extends EventEmitter<EventMap> {
     await this.store.save(next)
     await this.announce(next.id)
     return this.getVm({ id: next.id })
+  }
+
+  /**
+   * A full copy of a stopped VM under a new name: a new id (so its own MAC address and SMBIOS
+   * UUID), each disk copied by qemu-img into the new folder (sparse, with no link back to the
+   * original), its UEFI variables; not its logs. Made in a staging folder as a new VM is, so a
+   * copy that fails (no space, a disk locked by a start meanwhile) leaves nothing behind.
+   */
+  async cloneVm(params: Params<'cloneVm'>): Promise<VmDetails> {
+    const source = await this.store.get(params.id)
+    const runtime = await this.supervisor.status(params.id)
+    if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
+      throw new VireoError('INVALID_STATE', `Shut “${source.name}” down before cloning it.`, 'A running guest changes its disks while they are being copied.')
+    }
+    await this.checkNameFree(params.name)
+    const id = VmStore.newId()
+    const config = vmConfigSchema.parse({
+      ...source,
+      id,
+      name: params.name,
+      disks: source.disks.map((disk, index) => ({ ...disk, file: `disk${index}.${disk.format}` })),
+      createdAt: new Date().toISOString(),
+    } satisfies VmConfig)
+    const from = this.store.dirOf(source.id)
+    const dir = await this.store.createStaging(id)
+    try {
+      for (const [index, disk] of source.disks.entries()) {
+        const jobId = `clone-${id}-${index}`
+        const label = `Copying disk ${index + 1} of “${source.name}”`
+        await convertImage({
+          source: diskPath(disk, from),
+          sourceFormat: disk.format,
+          target: diskPath(config.disks[index]!, dir),
+          targetFormat: disk.format,
+          onProgress: (percent: number) => this.emit('jobProgress', { jobId, label, percent, done: false }),
+        })
+        this.emit('jobProgress', { jobId, label, percent: 100, done: true })
+      }
+      await copyFile(join(from, UEFI_VARS_FILE), join(dir, UEFI_VARS_FILE), constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+      })
+      await this.store.commit(config, dir)
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true })
+      throw error
+    }
+    await this.announce(id)
+    return this.getVm({ id })
   }
 
   async deleteVm(params: Params<'deleteVm'>): Promise<Results['deleteVm']> {

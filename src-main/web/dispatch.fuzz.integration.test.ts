@@ -202,6 +202,7 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
     for (const [key, value] of Object.entries(options)) if (chance(0.2)) changes[key] = value()
     return { id: anId(), changes }
   },
+  cloneVm: () => ({ id: anId(), name: pick(names) }),
   deleteVm: () => ({ id: anId(), deleteDisks: pick([true, false, undefined]) }),
   startVm: () => ({ id: anId() }),
   shutdownVm: () => ({ id: anId(), timeoutSec: mostly([1, 2], [0, -1, 3601, 1.5]) }),

@@ -126,6 +126,7 @@ describe('API WebSocket', () => {
       createVm: { name: '', source: { kind: 'none' } },
       previewVm: { name: 'Preview', source: { kind: 'none' } },
       updateVm: { id: 'missing000', changes: {} },
+      cloneVm: { id: 'missing000', name: 'Clone' },
       deleteVm: { id: 'missing000' },
       startVm: { id: 'missing000' },
       shutdownVm: { id: 'missing000' },

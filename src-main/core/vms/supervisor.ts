@@ -658,11 +658,14 @@ async function checkFiles(config: VmConfig, vmDir: string): Promise<void> {
   }
 }
 
+/** A UEFI VM's own copy of the firmware's variable store (boot entries), in its folder. */
+export const UEFI_VARS_FILE = 'OVMF_VARS.fd'
+
 async function uefiVars(facts: HostFacts, vmDir: string): Promise<{ code: string; vars: string }> {
   if (facts.uefi === null) {
     throw new VireoError('HOST_UNSUPPORTED', 'This VM uses UEFI firmware, but OVMF is not installed.', 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).')
   }
-  const vars = join(vmDir, 'OVMF_VARS.fd')
+  const vars = join(vmDir, UEFI_VARS_FILE)
   if (!(await exists(vars))) {
     await mkdir(vmDir, { recursive: true })
     await copyFile(facts.uefi.vars, vars)

@@ -1,0 +1,131 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, describe, expect, it } from 'vitest'
+import { testIsoPath } from '../../e2e/support/test-iso'
+import { methods, type Input } from '../api/contract'
+import { resolvePaths } from './paths'
+import { mountTmpfs, tearDownRoot } from './testing/fault-support'
+import { Vireo } from './vireo'
+
+// Cloning a VM with the real core and real qemu-img (and QEMU, for the running case).
+const root = mkdtempSync(join(tmpdir(), 'vireo-clone-'))
+const fronts: Vireo[] = []
+const mounts: string[] = []
+
+function front(home: string): Vireo {
+  const vireo = new Vireo({
+    paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: join(root, 'run') }),
+    watch: false,
+  })
+  fronts.push(vireo)
+  return vireo
+}
+
+function create(vireo: Vireo, params: Input<'createVm'>) {
+  return vireo.createVm(methods.createVm.parse(params))
+}
+
+const small = {
+  source: { kind: 'none' },
+  diskSize: '16M',
+  memoryMiB: 64,
+  cpus: 1,
+  accel: 'tcg',
+} as const
+
+/** Runs qemu-io on an image; resolves to its exit code (non-zero when a command failed). */
+async function qemuIo(path: string, format: string, command: string): Promise<number> {
+  const r = await execa('qemu-io', ['-f', format, '-c', command, path], { reject: false })
+  return r.exitCode ?? -1
+}
+
+afterAll(async () => {
+  for (const v of fronts) v.dispose()
+  expect(await tearDownRoot(root, mounts)).toEqual([])
+})
+
+describe('cloning a VM', () => {
+  it('makes an independent copy: new id, MAC and UUID, the same disk contents and settings, no logs', async () => {
+    const vireo = front(join(root, 'home'))
+    const original = await create(vireo, {
+      name: 'Original',
+      ...small,
+      source: { kind: 'iso', path: testIsoPath() },
+      portForwards: [{ protocol: 'tcp', hostPort: 40222, guestPort: 22 }],
+    })
+    const disk = original.disks[0]!.path
+    expect(await qemuIo(disk, 'qcow2', 'write -P 0xa5 1M 2M')).toBe(0)
+    writeFileSync(join(original.dir, 'OVMF_VARS.fd'), 'boot entries')
+    writeFileSync(join(original.dir, 'serial.log'), 'the original’s last boot')
+
+    const clone = await vireo.cloneVm({ id: original.id, name: 'Copy' })
+    expect(clone).toMatchObject({ name: 'Copy', state: 'stopped' })
+    expect(clone.id).not.toBe(original.id)
+    expect(clone.config).toMatchObject({
+      memoryMiB: 64,
+      cpus: 1,
+      accel: 'tcg',
+      cdrom: testIsoPath(),
+      os: original.config!.os,
+      network: original.config!.network,
+      bootOrder: original.config!.bootOrder,
+    })
+    // Its own network card and SMBIOS identity, from its own id.
+    const identity = (argv: string[] | null) =>
+      (argv ?? []).filter((arg) => arg.includes('mac=') || /^[0-9a-f-]{36}$/.test(arg))
+    expect(identity(clone.argv)).toHaveLength(2)
+    for (const value of identity(clone.argv)) expect(identity(original.argv)).not.toContain(value)
+
+    // Its own disk, in its own folder, with the same contents and no link to the original.
+    const copy = clone.disks[0]!.path
+    expect(copy).toBe(join(clone.dir, 'disk0.qcow2'))
+    expect(clone.disks[0]!.backingFiles).toEqual([])
+    expect((await execa('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', disk, copy])).exitCode).toBe(0)
+    expect(readdirSync(clone.dir).sort()).toEqual(['OVMF_VARS.fd', 'disk0.qcow2', 'vm.json'])
+    expect(readFileSync(join(clone.dir, 'OVMF_VARS.fd'), 'utf8')).toBe('boot entries')
+
+    // Writing to one leaves the other as it was; deleting the original keeps the clone whole.
+    expect(await qemuIo(copy, 'qcow2', 'write -P 0x5a 0 1M')).toBe(0)
+    expect(await qemuIo(disk, 'qcow2', 'read -P 0 0 1M')).toBe(0)
+    await vireo.deleteVm({ id: original.id, deleteDisks: true })
+    expect(await qemuIo(copy, 'qcow2', 'read -P 0xa5 1M 2M')).toBe(0)
+    expect((await vireo.listVms()).map((vm) => vm.name)).toEqual(['Copy'])
+  })
+
+  it('refuses a running VM and a name already taken, and makes nothing', async () => {
+    const vireo = front(join(root, 'refusals'))
+    const vm = await create(vireo, { name: 'Busy', ...small, start: true })
+    await expect(vireo.cloneVm({ id: vm.id, name: 'Busy copy' })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+      message: 'Shut “Busy” down before cloning it.',
+    })
+    await vireo.forceOffVm({ id: vm.id })
+    await expect(vireo.cloneVm({ id: vm.id, name: 'BUSY' })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    })
+    await expect(vireo.cloneVm({ id: 'missing000', name: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+    expect((await vireo.listVms()).map((v) => v.name)).toEqual(['Busy'])
+    expect(readdirSync(join(root, 'refusals', 'vms'))).toEqual([vm.id])
+  })
+
+  it('runs out of space cleanly: NO_SPACE, no clone listed, nothing left behind', async ({ skip }) => {
+    const home = join(root, 'full')
+    mkdirSync(home)
+    const cannot = await mountTmpfs(home, 'size=8m,mode=0700')
+    if (cannot !== null) skip(cannot)
+    mounts.push(home)
+    const vireo = front(home)
+    const vm = await create(vireo, { name: 'Big', ...small, diskSize: '5M', diskFormat: 'raw' })
+    expect(await qemuIo(vm.disks[0]!.path, 'raw', 'write -P 0x11 0 5M')).toBe(0)
+    await expect(vireo.cloneVm({ id: vm.id, name: 'Big copy' })).rejects.toMatchObject({
+      code: 'NO_SPACE',
+    })
+    expect((await vireo.listVms()).map((v) => v.name)).toEqual(['Big'])
+    expect(readdirSync(join(home, 'vms'))).toEqual([vm.id])
+    expect(await qemuIo(vm.disks[0]!.path, 'raw', 'read -P 0x11 0 5M')).toBe(0)
+  })
+})
