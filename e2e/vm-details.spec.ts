@@ -60,4 +60,27 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await app.details.hardware.getByRole('button', { name: 'Save' }).click()
     await expect(app.details.field('Disk size (GiB)')).toHaveAccessibleDescription(/can only grow/)
   })
+
+  await test.step('Clone… copies it under a new name (a taken one is refused at the field)', async () => {
+    await page.reload()
+    const original = page.url()
+    const dialog = await app.details.openClone(name)
+    const copyName = dialog.getByLabel('Name of the copy', { exact: true })
+    await expect(copyName).toHaveValue(`${name} (clone)`)
+    await copyName.fill(name.toUpperCase())
+    await dialog.getByRole('button', { name: 'Clone', exact: true }).click()
+    await expect(copyName).toHaveAccessibleDescription(/already exists/)
+    await copyName.fill('Copie 1')
+    await dialog.getByRole('button', { name: 'Clone', exact: true }).click()
+    // The copy's own details: the edited hardware, its own folder.
+    await expect(page.getByRole('heading', { name: 'Copie 1', level: 2 })).toBeVisible({
+      timeout: 60_000,
+    })
+    expect(page.url()).not.toBe(original)
+    await expect(app.details.field('Memory (MiB)')).toHaveValue('384')
+    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue('2222')
+    await page.getByRole('button', { name: 'All VMs' }).click()
+    await expect(app.list.state('Copie 1')).toHaveText('Stopped')
+    await expect(app.list.state(name)).toHaveText('Stopped')
+  })
 })

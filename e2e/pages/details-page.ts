@@ -28,6 +28,12 @@ export class DetailsPage {
     await this.hardware.getByLabel(`Guest port of rule ${n}`).fill(String(guestPort))
   }
 
+  /** "Clone…" on a stopped VM: its dialog, whose name field holds the copy's name. */
+  async openClone(name: string): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Clone…', exact: true }).click()
+    return this.page.getByRole('dialog', { name: `Clone “${name}”` })
+  }
+
   /** The QEMU command line as shown (one option per line). */
   get commandLine(): Locator {
     return this.page.getByLabel('QEMU command line', { exact: true })

@@ -10,6 +10,7 @@ import { formatBytes } from '../../ui/format'
 import { Icon } from '../../ui/icons'
 import { isOn, useVms } from '../vm-list/vms-store'
 import { StateBadge, StateNote } from '../vm-list/VmStatus'
+import { CloneDialog } from './CloneDialog'
 import { HardwareEditor } from './HardwareEditor'
 import { LogViewer } from './LogViewer'
 import './details.css'
@@ -20,6 +21,7 @@ export function DetailsView({ id }: { id: string }) {
   const summary = useVms((s) => s.vms[id])
   const [vm, setVm] = useState<VmDetails | null>(null)
   const [error, setError] = useState<ErrorInfo | null>(null)
+  const [cloning, setCloning] = useState(false)
 
   // Reload the details whenever the VM's summary changes (state, config, media).
   useEffect(() => {
@@ -51,7 +53,16 @@ export function DetailsView({ id }: { id: string }) {
             {t('actions.console')}
           </button>
         )}
+        {summary !== undefined && summary.broken === null && !isOn(summary.state) && (
+          <button type="button" className="small" onClick={() => setCloning(true)}>
+            <Icon name="copy" />
+            {t('actions.clone')}
+          </button>
+        )}
       </div>
+      {cloning && summary !== undefined && (
+        <CloneDialog vm={summary} onClose={() => setCloning(false)} />
+      )}
       {error !== null && <ErrorNote error={error} />}
       {shown != null && <StateNote vm={shown} />}
       {vm !== null && (

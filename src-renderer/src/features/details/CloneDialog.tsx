@@ -1,0 +1,78 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { toErrorInfo } from '../../api/api-error'
+import { api } from '../../api/client'
+import type { ErrorInfo, VmSummary } from '../../api/types'
+import { navigate } from '../../app/route-store'
+import { Dialog } from '../../ui/Dialog'
+import { ErrorNote } from '../../ui/ErrorNote'
+import { Field } from '../../ui/Field'
+import { useVms } from '../vm-list/vms-store'
+
+/**
+ * "Clone…": a name for a full copy of a stopped VM (its own disks), then its details. The
+ * copy can take a while for a large disk; the dialog stays until it is made or refused.
+ */
+export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => void }) {
+  const { t } = useTranslation()
+  const [name, setName] = useState(t('clone.defaultName', { name: vm.name }))
+  const [cloning, setCloning] = useState(false)
+  const [error, setError] = useState<ErrorInfo | null>(null)
+
+  const clone = async () => {
+    setCloning(true)
+    setError(null)
+    try {
+      const copy = await api.call('cloneVm', { id: vm.id, name })
+      useVms.getState().upsert(copy)
+      onClose()
+      navigate({ name: 'details', id: copy.id })
+    } catch (e) {
+      setError(toErrorInfo(e))
+      setCloning(false)
+    }
+  }
+
+  const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
+  return (
+    <Dialog
+      title={t('clone.title', { name: vm.name })}
+      onClose={() => !cloning && onClose()}
+      actions={
+        <>
+          <button type="button" disabled={cloning} onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={cloning || name.trim() === ''}
+            aria-busy={cloning}
+            onClick={() => void clone()}
+          >
+            {cloning ? t('clone.cloning') : t('clone.clone')}
+          </button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (!cloning && name.trim() !== '') void clone()
+        }}
+      >
+        <Field label={t('clone.name')} help={t('clone.help')} error={nameError}>
+          <input
+            data-autofocus
+            type="text"
+            value={name}
+            maxLength={120}
+            disabled={cloning}
+            onChange={(event) => setName(event.target.value)}
+          />
+        </Field>
+      </form>
+      {error !== null && nameError === undefined && <ErrorNote error={error} />}
+    </Dialog>
+  )
+}
