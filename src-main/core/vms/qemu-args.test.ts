@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { vmConfigSchema, type VmConfig } from './config'
-import { buildQemuArgs, macAddress, qemuOptValue, type LaunchContext } from './qemu-args'
+import { qemuOptValue } from '../qemu-opt'
+import { buildQemuArgs, macAddress, type LaunchContext } from './qemu-args'
 
 // Golden files, as libvirt's qemuxml2argv: each config in, the exact argv out. A change to
 // the command line shows up in review as a diff of a file under ./golden.

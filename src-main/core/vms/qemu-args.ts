@@ -1,5 +1,6 @@
 import { isAbsolute, join } from 'node:path'
 import { fnv1a } from '../hash'
+import { qemuOptValue } from '../qemu-opt'
 import type { DiskConfig, VmConfig } from './config'
 
 /** Facts about this launch that are not part of the VM's definition. */
@@ -45,11 +46,6 @@ export function buildQemuArgs(config: VmConfig, ctx: LaunchContext): string[] {
     ...devices(),
     ...control(config, ctx),
   ]
-}
-
-/** Doubles commas: QEMU's option syntax reads `,` as a separator and `,,` as a literal comma. */
-export function qemuOptValue(value: string): string {
-  return value.replaceAll(',', ',,')
 }
 
 function identity(config: VmConfig, ctx: LaunchContext): string[] {
