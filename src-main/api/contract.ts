@@ -5,6 +5,7 @@ import {
   diskFormatSchema,
   firmwareSchema,
   portForwardRequestSchema,
+  snapshotNameSchema,
   vmIdSchema,
   vmNameSchema,
 } from '../core/vms/config'
@@ -15,6 +16,7 @@ import type {
   IsoInspection,
   JobProgress,
   VmDetails,
+  VmSnapshot,
   VmStats,
   VmSummary,
 } from './types'
@@ -26,6 +28,7 @@ import type {
  */
 const id = z.object({ id: vmIdSchema })
 const path = z.string().min(1).max(4096)
+const snapshot = z.object({ id: vmIdSchema, name: snapshotNameSchema })
 
 export const createVmParams = z.object({
   name: vmNameSchema,
@@ -75,6 +78,10 @@ export const methods = {
   /** A full copy of a stopped VM, under a new name. */
   cloneVm: z.object({ id: vmIdSchema, name: vmNameSchema }),
   deleteVm: z.object({ id: vmIdSchema, deleteDisks: z.boolean().default(false) }),
+  listSnapshots: id,
+  takeSnapshot: snapshot,
+  revertSnapshot: snapshot,
+  deleteSnapshot: snapshot,
   startVm: id,
   shutdownVm: z.object({ id: vmIdSchema, timeoutSec: z.number().int().min(1).max(3600).default(60) }),
   forceOffVm: id,
@@ -109,6 +116,11 @@ export interface Results {
   updateVm: VmDetails
   cloneVm: VmDetails
   deleteVm: { deleted: true; keptDisks: string[] }
+  /** Each of these answers with the VM's snapshots, oldest first, as they now are. */
+  listSnapshots: VmSnapshot[]
+  takeSnapshot: VmSnapshot[]
+  revertSnapshot: VmSnapshot[]
+  deleteSnapshot: VmSnapshot[]
   startVm: VmSummary
   shutdownVm: VmSummary
   forceOffVm: VmSummary

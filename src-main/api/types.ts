@@ -15,6 +15,8 @@ import type { ErrorCode, ErrorInfo } from '../core/errors'
 export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
 
 export type { CheckStatus, HostCheckItem, HostReport } from '../core/host/types'
+/** A snapshot of a VM's disks (one per disk, under one name). */
+export type { ImageSnapshot as VmSnapshot } from '../core/images/types'
 
 export interface OsInfo {
   id: string

@@ -106,6 +106,24 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
   })
 })
 
+describe('vireo snapshot', () => {
+  it('takes, lists, reverts to and deletes snapshots of a stopped VM by name', async () => {
+    const vm = await json<{ id: string }>('create', '--name', 'CLI snaps', '--disk-size', '16M')
+    expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/No snapshots/)
+    expect((await json<{ name: string }[]>('snapshot', 'take', 'CLI snaps', 'before')).map((s) => s.name)).toEqual(['before'])
+    const listed = await vireo('snapshot', 'list', vm.id)
+    expect(listed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}before$/)
+    expect((await vireo('snapshot', 'revert', 'CLI snaps', 'before')).exitCode).toBe(0)
+    const unknown = await vireo('snapshot', 'revert', 'CLI snaps', 'after')
+    expect(unknown.exitCode).toBe(1)
+    expect(unknown.stderr).toMatch(/no snapshot named “after”/)
+    expect((await vireo('snapshot', 'take', 'CLI snaps')).stderr).toMatch(/needs a VM and a snapshot name/)
+    expect((await vireo('snapshot', 'make', 'CLI snaps', 'x')).stderr).toMatch(/Did you mean: vireo snapshot list/)
+    expect(await json<unknown[]>('snapshot', 'delete', 'CLI snaps', 'before')).toEqual([])
+    expect((await vireo('delete', vm.id)).exitCode).toBe(0)
+  })
+})
+
 describe('a VM’s life through the CLI', () => {
   it('installs, boots from disk, answers screenshot and ACPI shutdown, is cloned, and is deleted with its disks', async () => {
     const created = await json<{ id: string; state: string; os: { id: string } }>('create', '--name', 'CLI guest', '--iso', testIsoPath(), '--start')

@@ -1,4 +1,4 @@
-import type { HostReport, VmDetails, VmSummary } from '../api/types'
+import type { HostReport, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 
 const mark = { ok: '✓', warning: '!', error: '✗' } as const
 
@@ -52,4 +52,9 @@ export function formatVm(vm: VmDetails): string {
   for (const l of vm.lastStop?.stderrTail ?? []) lines.push(`            ${l}`)
   if (vm.argv) lines.push('', vm.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' '))
   return lines.join('\n')
+}
+
+export function formatSnapshots(snapshots: VmSnapshot[]): string {
+  if (snapshots.length === 0) return 'No snapshots. Take one with: vireo snapshot take VM NAME'
+  return snapshots.map((s) => `${s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${s.name}`).join('\n')
 }

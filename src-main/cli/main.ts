@@ -6,7 +6,7 @@ import { VireoError, type ErrorInfo } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { intOption, parse, usage, type CliValues } from './args'
-import { formatHost, formatVm, formatVmList } from './format'
+import { formatHost, formatSnapshots, formatVm, formatVmList } from './format'
 import { runWeb } from './web-command'
 
 class CallError extends Error {
@@ -33,8 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return reply.result as Result<M>
   }
   const out = (json: unknown, text: string) => console.log(values.json ? JSON.stringify(json, null, 2) : text)
-  const vmId = async (): Promise<string> => {
-    const ref = rest[0]
+  const vmId = async (ref = rest[0]): Promise<string> => {
     if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
     return findVm(await call('listVms', {}), ref).id
   }
@@ -104,6 +103,21 @@ async function main(argv: string[]): Promise<number> {
         if (values.name === undefined) throw new Error('vireo clone needs --name NAME for the copy: vireo clone VM --name NAME')
         const vm = await call('cloneVm', { id: await vmId(), name: values.name })
         out(vm, `Cloned into “${vm.name}” (${vm.id}).`)
+        return 0
+      }
+      case 'snapshot': {
+        const [action, vm, name] = rest
+        const usage = 'vireo snapshot list VM | take VM NAME | revert VM NAME | delete VM NAME'
+        if (action === 'list') {
+          const snapshots = await call('listSnapshots', { id: await vmId(vm) })
+          out(snapshots, formatSnapshots(snapshots))
+          return 0
+        }
+        const method = ({ take: 'takeSnapshot', revert: 'revertSnapshot', delete: 'deleteSnapshot' } as const)[action as 'take']
+        if (method === undefined) throw new Error(`Did you mean: ${usage}`)
+        if (name === undefined) throw new Error(`vireo snapshot ${action} needs a VM and a snapshot name: ${usage}`)
+        const snapshots = await call(method, { id: await vmId(vm), name })
+        out(snapshots, formatSnapshots(snapshots))
         return 0
       }
       case 'delete': {

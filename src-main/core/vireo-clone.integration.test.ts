@@ -1,31 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../../e2e/support/test-iso'
+import { mountTmpfs } from './testing/fault-support'
+import type { Vireo } from './vireo'
 import { methods, type Input } from '../api/contract'
-import { resolvePaths } from './paths'
-import { mountTmpfs, tearDownRoot } from './testing/fault-support'
-import { Vireo } from './vireo'
+import { qemuIo, VireoHarness } from './testing/vireo-harness'
 
 // Cloning a VM with the real core and real qemu-img (and QEMU, for the running case).
-const root = mkdtempSync(join(tmpdir(), 'vireo-clone-'))
-const fronts: Vireo[] = []
-const mounts: string[] = []
-
-function front(home: string): Vireo {
-  const vireo = new Vireo({
-    paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: join(root, 'run') }),
-    watch: false,
-  })
-  fronts.push(vireo)
-  return vireo
-}
-
-function create(vireo: Vireo, params: Input<'createVm'>) {
-  return vireo.createVm(methods.createVm.parse(params))
-}
+const harness = new VireoHarness('vireo-clone-')
+const root = harness.root
+const front = (home: string) => harness.front(home)
+const create = (vireo: Vireo, params: Input<'createVm'>) =>
+  vireo.createVm(methods.createVm.parse(params))
 
 const small = {
   source: { kind: 'none' },
@@ -35,15 +23,8 @@ const small = {
   accel: 'tcg',
 } as const
 
-/** Runs qemu-io on an image; resolves to its exit code (non-zero when a command failed). */
-async function qemuIo(path: string, format: string, command: string): Promise<number> {
-  const r = await execa('qemu-io', ['-f', format, '-c', command, path], { reject: false })
-  return r.exitCode ?? -1
-}
-
 afterAll(async () => {
-  for (const v of fronts) v.dispose()
-  expect(await tearDownRoot(root, mounts)).toEqual([])
+  expect(await harness.tearDown()).toEqual([])
 })
 
 describe('cloning a VM', () => {
@@ -117,7 +98,7 @@ describe('cloning a VM', () => {
     mkdirSync(home)
     const cannot = await mountTmpfs(home, 'size=8m,mode=0700')
     if (cannot !== null) skip(cannot)
-    mounts.push(home)
+    harness.mounts.push(home)
     const vireo = front(home)
     const vm = await create(vireo, { name: 'Big', ...small, diskSize: '5M', diskFormat: 'raw' })
     expect(await qemuIo(vm.disks[0]!.path, 'raw', 'write -P 0x11 0 5M')).toBe(0)

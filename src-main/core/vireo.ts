@@ -3,7 +3,7 @@ import { constants } from 'node:fs'
 import { copyFile, readdir, rm } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
-import type { HostReport, IsoInspection, VmDetails, VmSummary } from '../api/types'
+import type { HostReport, IsoInspection, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
 import { toErrorInfo, VireoError } from './errors'
@@ -19,6 +19,7 @@ import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
 import { logTail } from './vms/launch'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './vms/qemu-args'
 import { Supervisor, UEFI_VARS_FILE, type HostFacts, type VmRuntime } from './vms/supervisor'
+import { applyVmSnapshot, takeVmSnapshot, vmSnapshots } from './vms/vm-snapshots'
 import { VmStore, type StoredVm } from './vms/vm-store'
 
 type EventMap = { [E in keyof Events]: [Events[E]] }
@@ -319,11 +320,7 @@ export class Vireo extends EventEmitter<EventMap> {
    * copy that fails (no space, a disk locked by a start meanwhile) leaves nothing behind.
    */
   async cloneVm(params: Params<'cloneVm'>): Promise<VmDetails> {
-    const source = await this.store.get(params.id)
-    const runtime = await this.supervisor.status(params.id)
-    if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
-      throw new VireoError('INVALID_STATE', `Shut “${source.name}” down before cloning it.`, 'A running guest changes its disks while they are being copied.')
-    }
+    const source = await this.stoppedConfig(params.id, 'before cloning it', 'A running guest changes its disks while they are being copied.')
     await this.checkNameFree(params.name)
     const id = VmStore.newId()
     const config = vmConfigSchema.parse({
@@ -360,6 +357,14 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.getVm({ id })
   }
 
+  /** A VM's definition, if it is stopped: else INVALID_STATE, "Shut “X” down <before>." */
+  private async stoppedConfig(id: string, before: string, hint: string): Promise<VmConfig> {
+    const config = await this.store.get(id)
+    const { state } = await this.supervisor.status(id)
+    if (state !== 'stopped' && state !== 'crashed') throw new VireoError('INVALID_STATE', `Shut “${config.name}” down ${before}.`, hint)
+    return config
+  }
+
   async deleteVm(params: Params<'deleteVm'>): Promise<Results['deleteVm']> {
     const vm = await this.store.find(params.id)
     const runtime = await this.supervisor.status(params.id)
@@ -383,6 +388,30 @@ export class Vireo extends EventEmitter<EventMap> {
     }
     this.emit('vmRemoved', { id: params.id })
     return { deleted: true, keptDisks }
+  }
+
+  // ── snapshots (of stopped VMs: their disks, not their memory) ───────────────────────
+
+  async listSnapshots(params: Params<'listSnapshots'>): Promise<VmSnapshot[]> {
+    return vmSnapshots(await this.store.get(params.id), this.store.dirOf(params.id))
+  }
+
+  async takeSnapshot(params: Params<'takeSnapshot'>): Promise<VmSnapshot[]> {
+    const config = await this.stoppedConfig(params.id, 'before taking a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
+    await takeVmSnapshot(config, this.store.dirOf(params.id), params.name)
+    return this.listSnapshots(params)
+  }
+
+  async revertSnapshot(params: Params<'revertSnapshot'>): Promise<VmSnapshot[]> {
+    const config = await this.stoppedConfig(params.id, 'before reverting it to a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
+    await applyVmSnapshot(config, this.store.dirOf(params.id), 'revert', params.name)
+    return this.listSnapshots(params)
+  }
+
+  async deleteSnapshot(params: Params<'deleteSnapshot'>): Promise<VmSnapshot[]> {
+    const config = await this.stoppedConfig(params.id, 'before deleting a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
+    await applyVmSnapshot(config, this.store.dirOf(params.id), 'delete', params.name)
+    return this.listSnapshots(params)
   }
 
   // ── power ───────────────────────────────────────────────────────────────────────────
@@ -510,6 +539,8 @@ export class Vireo extends EventEmitter<EventMap> {
     this.statsTimer.unref()
   }
 }
+
+const SNAPSHOTS_OF_STOPPED_VMS = 'Vireo keeps snapshots of stopped VMs: their disks as they were, not a running guest’s memory.'
 
 /** Memory and vCPUs a VM may have on this host: refused, with the host's figures, beyond it. */
 function checkFitsHost(host: HostReport, memoryMiB: number, cpus: number): void {

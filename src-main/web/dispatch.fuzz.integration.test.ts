@@ -180,6 +180,9 @@ const aSize = (): unknown =>
     ['0', '-5G', '10ZB', 'abc', '60T', '65T', ' 32M ', '1e3', '16 M', '0.0001K'],
   )
 
+const aSnapshotName = (): unknown =>
+  mostly(['before update', 'fresh install'], ['', '42', '-a', 'x'.repeat(65), 'a\u0000b'])
+
 const builders: Record<MethodName, () => Record<string, unknown>> = {
   hostCheck: () => ({ refresh: chance(0.05) }),
   listVms: () => ({}),
@@ -203,6 +206,10 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
     return { id: anId(), changes }
   },
   cloneVm: () => ({ id: anId(), name: pick(names) }),
+  listSnapshots: () => ({ id: anId() }),
+  takeSnapshot: () => ({ id: anId(), name: aSnapshotName() }),
+  revertSnapshot: () => ({ id: anId(), name: aSnapshotName() }),
+  deleteSnapshot: () => ({ id: anId(), name: aSnapshotName() }),
   deleteVm: () => ({ id: anId(), deleteDisks: pick([true, false, undefined]) }),
   startVm: () => ({ id: anId() }),
   shutdownVm: () => ({ id: anId(), timeoutSec: mostly([1, 2], [0, -1, 3601, 1.5]) }),

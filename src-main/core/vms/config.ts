@@ -12,17 +12,27 @@ export const vmIdSchema = z
   .regex(/^[a-z0-9]{8,32}$/, 'a VM id is 8 to 32 lowercase letters and digits')
 
 /** Any Unicode text a person would use as a name; never used as a path or unescaped option. */
-export const vmNameSchema = z
-  .string()
-  .transform((s) => s.normalize('NFC').trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'Give the VM a name.')
-      .max(120, 'A name can be at most 120 characters.')
-      // eslint-disable-next-line no-control-regex
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters.'),
-  )
+function nameSchema(what: string, max: number) {
+  return z
+    .string()
+    .transform((s) => s.normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, `Give the ${what} a name.`)
+        .max(max, `A name can be at most ${max} characters.`)
+        // eslint-disable-next-line no-control-regex
+        .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters.'),
+    )
+}
+
+export const vmNameSchema = nameSchema('VM', 120)
+
+/** qemu-img finds a snapshot by its number as well as its name, so a name is not digits alone. */
+export const snapshotNameSchema = nameSchema('snapshot', 64).refine(
+  (s) => !/^\d+$/.test(s),
+  'A snapshot name needs more than digits (qemu-img would take it for a snapshot number).',
+)
 
 export const diskFormatSchema = z.enum(['qcow2', 'raw'])
 export const diskBusSchema = z.enum(['virtio', 'sata', 'ide'])

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { VireoError } from '../errors'
+import { runCommand } from '../exec'
+import { qemuOptValue } from '../qemu-opt'
+import { imageCommandError, QEMU_IMG } from './qemu-img-errors'
+import type { ImageSnapshot } from './types'
+
+
+const infoSchema = z.object({
+  snapshots: z
+    .array(z.object({ name: z.string(), 'date-sec': z.number(), 'date-nsec': z.number() }))
+    .optional(),
+})
+
+const SNAPSHOT_TIMEOUT_MS = 10 * 60 * 1000
+
+/**
+ * The image, named with its format: `qemu-img snapshot` takes no `-f`, and a probed format is
+ * never trusted (FAULTS 20). Commas in the path are doubled for QEMU's option syntax.
+ */
+function qcow2Opts(file: string): string {
+  return `driver=qcow2,file.driver=file,file.filename=${qemuOptValue(file)}`
+}
+
+/** The snapshots of a qcow2 image, oldest first. Read with -U: a running VM may hold it. */
+export async function listSnapshots(path: string): Promise<ImageSnapshot[]> {
+  const file = resolve(path)
+  let stdout: string
+  try {
+    ;({ stdout } = await runCommand(
+      QEMU_IMG,
+      ['info', '--output=json', '-U', '--image-opts', '--', qcow2Opts(file)],
+      { timeoutMs: 30_000 },
+    ))
+  } catch (error) {
+    throw imageCommandError(error, file)
+  }
+  const parsed = infoSchema.safeParse(JSON.parse(stdout))
+  if (!parsed.success) {
+    throw new VireoError('COMMAND_FAILED', `qemu-img info listed the snapshots of ${file} in an unexpected form.`)
+  }
+  return (parsed.data.snapshots ?? []).map((s) => ({
+    name: s.name,
+    createdAt: new Date(s['date-sec'] * 1000 + Math.floor(s['date-nsec'] / 1e6)).toISOString(),
+  }))
+}
+
+const flags = { take: '-c', revert: '-a', delete: '-d' } as const
+
+/**
+ * Takes, reverts to or deletes the snapshot `name` of a qcow2 image that no VM is using
+ * (qemu-img locks it; a running VM's disk gives IMAGE_LOCKED). Callers check that the name is
+ * new or exists: qemu-img itself takes a duplicate name, and matches ids as well as names.
+ */
+export async function snapshotImage(
+  path: string,
+  action: keyof typeof flags,
+  name: string,
+): Promise<void> {
+  const file = resolve(path)
+  try {
+    await runCommand(
+      QEMU_IMG,
+      ['snapshot', '-q', '--image-opts', flags[action], name, '--', qcow2Opts(file)],
+      { timeoutMs: SNAPSHOT_TIMEOUT_MS },
+    )
+  } catch (error) {
+    throw imageCommandError(error, file)
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { resolvePaths } from '../paths'
+import { Vireo } from '../vireo'
+import { tearDownRoot } from './fault-support'
+
+/**
+ * Test support (not shipped): front ends of the real core over throwaway folders under one
+ * root (each VIREO_HOME its own, one runtime folder), and their tear-down.
+ */
+export class VireoHarness {
+  readonly root: string
+  /** Folders mounted under the root (tmpfs), unmounted at tear-down. */
+  readonly mounts: string[] = []
+  private readonly fronts: Vireo[] = []
+
+  constructor(prefix: string) {
+    this.root = mkdtempSync(join(tmpdir(), prefix))
+  }
+
+  front(home: string): Vireo {
+    const vireo = new Vireo({
+      paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: join(this.root, 'run') }),
+      watch: false,
+    })
+    this.fronts.push(vireo)
+    return vireo
+  }
+
+  /** Disposes the front ends; returns the QEMUs still running (see tearDownRoot). */
+  async tearDown(): Promise<number[]> {
+    for (const v of this.fronts) v.dispose()
+    return tearDownRoot(this.root, this.mounts)
+  }
+}
+
+/** Runs one qemu-io command on an image; its exit code is non-zero when the command failed. */
+export async function qemuIo(path: string, format: string, command: string): Promise<number> {
+  const r = await execa('qemu-io', ['-f', format, '-c', command, path], { reject: false })
+  return r.exitCode ?? -1
+}
