@@ -13,6 +13,7 @@ import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { CloneDialog } from './CloneDialog'
 import { HardwareEditor } from './HardwareEditor'
 import { LogViewer } from './LogViewer'
+import { SnapshotsPanel } from './SnapshotsPanel'
 import './details.css'
 
 /** One VM in full: its hardware (editable while stopped), command line and logs. */
@@ -83,6 +84,7 @@ export function DetailsView({ id }: { id: string }) {
             ))}
           </dl>
           <HardwareEditor vm={vm} onSaved={setVm} />
+          {summary !== undefined && summary.broken === null && <SnapshotsPanel vm={summary} />}
           {vm.argv !== null && (
             <section className="argv" aria-labelledby="argv-title">
               <h3 id="argv-title" className="section-title">

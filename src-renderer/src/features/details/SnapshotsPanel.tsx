@@ -1,0 +1,156 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { toErrorInfo } from '../../api/api-error'
+import { api } from '../../api/client'
+import type { ErrorInfo, VmSnapshot, VmSummary } from '../../api/types'
+import { ConfirmDialog } from '../../ui/ConfirmDialog'
+import { ErrorNote } from '../../ui/ErrorNote'
+import { Field } from '../../ui/Field'
+import { isOn } from '../vm-list/vms-store'
+
+type Asking = { action: 'revert' | 'delete'; name: string }
+
+/**
+ * A VM's snapshots: its disks as they were at a moment, to come back to. Taken, reverted to
+ * and deleted while the VM is stopped; each call answers with the list as it now is.
+ */
+export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
+  const { t, i18n } = useTranslation()
+  const [snapshots, setSnapshots] = useState<VmSnapshot[] | null>(null)
+  const [name, setName] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ErrorInfo | null>(null)
+  const [asking, setAsking] = useState<Asking | null>(null)
+  const stopped = !isOn(vm.state)
+
+  useEffect(() => {
+    let cancelled = false
+    api.call('listSnapshots', { id: vm.id }).then(
+      (list) => !cancelled && setSnapshots(list),
+      (e: unknown) => !cancelled && setError(toErrorInfo(e)),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [vm.id, vm.state])
+
+  const run = async (work: () => Promise<VmSnapshot[]>): Promise<boolean> => {
+    setBusy(true)
+    setError(null)
+    try {
+      setSnapshots(await work())
+      return true
+    } catch (e) {
+      setError(toErrorInfo(e))
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const take = async () => {
+    if (await run(() => api.call('takeSnapshot', { id: vm.id, name }))) setName('')
+  }
+
+  const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
+  return (
+    <section className="snapshots" aria-labelledby="snapshots-title">
+      <h3 id="snapshots-title" className="section-title">
+        {t('snapshots.title')}
+      </h3>
+      {!stopped && <p className="note">{t('snapshots.stopFirst')}</p>}
+      {snapshots !== null && snapshots.length === 0 && (
+        <p className="muted">{t('snapshots.none')}</p>
+      )}
+      {snapshots !== null && snapshots.length > 0 && (
+        <table className="snapshots-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('snapshots.name')}</th>
+              <th scope="col">{t('snapshots.taken')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('snapshots.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {snapshots.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{s.name}</th>
+                <td>
+                  {new Date(s.createdAt).toLocaleString(i18n.language, {
+                    dateStyle: 'medium',
+                    timeStyle: 'short',
+                  })}
+                </td>
+                <td className="snapshot-actions">
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={!stopped || busy}
+                    aria-label={t('snapshots.revertTo', { name: s.name })}
+                    onClick={() => setAsking({ action: 'revert', name: s.name })}
+                  >
+                    {t('snapshots.revert')}
+                  </button>
+                  <button
+                    type="button"
+                    className="small quiet-danger"
+                    disabled={!stopped || busy}
+                    aria-label={t('snapshots.deleteNamed', { name: s.name })}
+                    onClick={() => setAsking({ action: 'delete', name: s.name })}
+                  >
+                    {t('actions.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        className="snapshot-take"
+        onSubmit={(event) => {
+          event.preventDefault()
+          void take()
+        }}
+      >
+        <Field label={t('snapshots.newName')} error={nameError}>
+          <input
+            type="text"
+            value={name}
+            maxLength={64}
+            disabled={!stopped || busy}
+            onChange={(event) => setName(event.target.value)}
+          />
+        </Field>
+        <button
+          type="submit"
+          disabled={!stopped || busy || name.trim() === ''}
+          aria-busy={busy}
+        >
+          {t('snapshots.take')}
+        </button>
+      </form>
+      {error !== null && nameError === undefined && (
+        <ErrorNote error={error} onDismiss={() => setError(null)} />
+      )}
+      {asking !== null && (
+        <ConfirmDialog
+          title={t(`snapshots.${asking.action}Title`, { name: asking.name, vm: vm.name })}
+          confirmLabel={t(asking.action === 'revert' ? 'snapshots.revert' : 'actions.delete')}
+          danger
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            const { action, name: snapshot } = asking
+            setAsking(null)
+            const method = action === 'revert' ? 'revertSnapshot' : 'deleteSnapshot'
+            void run(() => api.call(method, { id: vm.id, name: snapshot }))
+          }}
+        >
+          {t(`snapshots.${asking.action}Text`)}
+        </ConfirmDialog>
+      )}
+    </section>
+  )
+}
