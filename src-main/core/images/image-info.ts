@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { VireoError } from '../errors'
 import { mainMessage, runCommand } from '../exec'
 import { imageCommandError, imageLockedError, isLockFailure, QEMU_IMG } from './qemu-img-errors'
+import type { ImageSnapshot } from './types'
 
 /** Formats Vireo makes its own disks in. */
 export type DiskImageFormat = 'qcow2' | 'raw'
@@ -22,6 +23,9 @@ const chainEntrySchema = z.object({
   'backing-filename': z.string().optional(),
   'full-backing-filename': z.string().optional(),
   'backing-filename-format': z.string().optional(),
+  snapshots: z
+    .array(z.object({ name: z.string(), 'date-sec': z.number(), 'date-nsec': z.number() }))
+    .optional(),
   'format-specific': z
     .object({
       type: z.string(),
@@ -66,6 +70,8 @@ export interface ImageInfo extends ImageChainEntry {
   backingError: string | null
   /** The image was locked by another program and was read with force-share (-U). */
   inUse: boolean
+  /** Its internal snapshots (qcow2), oldest first. */
+  snapshots: ImageSnapshot[]
 }
 
 export interface ImageInfoOptions {
@@ -176,6 +182,10 @@ function toImageInfo(
     chain,
     backingError,
     inUse,
+    snapshots: (top.snapshots ?? []).map((sn) => ({
+      name: sn.name,
+      createdAt: new Date(sn['date-sec'] * 1000 + Math.floor(sn['date-nsec'] / 1e6)).toISOString(),
+    })),
   }
 }
 

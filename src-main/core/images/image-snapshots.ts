@@ -1,17 +1,9 @@
 import { resolve } from 'node:path'
-import { z } from 'zod'
-import { VireoError } from '../errors'
 import { runCommand } from '../exec'
 import { qemuOptValue } from '../qemu-opt'
+import { imageInfo } from './image-info'
 import { imageCommandError, QEMU_IMG } from './qemu-img-errors'
 import type { ImageSnapshot } from './types'
-
-
-const infoSchema = z.object({
-  snapshots: z
-    .array(z.object({ name: z.string(), 'date-sec': z.number(), 'date-nsec': z.number() }))
-    .optional(),
-})
 
 const SNAPSHOT_TIMEOUT_MS = 10 * 60 * 1000
 
@@ -25,25 +17,8 @@ function qcow2Opts(file: string): string {
 
 /** The snapshots of a qcow2 image, oldest first. Read with -U: a running VM may hold it. */
 export async function listSnapshots(path: string): Promise<ImageSnapshot[]> {
-  const file = resolve(path)
-  let stdout: string
-  try {
-    ;({ stdout } = await runCommand(
-      QEMU_IMG,
-      ['info', '--output=json', '-U', '--image-opts', '--', qcow2Opts(file)],
-      { timeoutMs: 30_000 },
-    ))
-  } catch (error) {
-    throw imageCommandError(error, file)
-  }
-  const parsed = infoSchema.safeParse(JSON.parse(stdout))
-  if (!parsed.success) {
-    throw new VireoError('COMMAND_FAILED', `qemu-img info listed the snapshots of ${file} in an unexpected form.`)
-  }
-  return (parsed.data.snapshots ?? []).map((s) => ({
-    name: s.name,
-    createdAt: new Date(s['date-sec'] * 1000 + Math.floor(s['date-nsec'] / 1e6)).toISOString(),
-  }))
+  const info = await imageInfo(path, { format: 'qcow2', force: true, backingChain: false })
+  return info.snapshots
 }
 
 const flags = { take: '-c', revert: '-a', delete: '-d' } as const
