@@ -16,7 +16,10 @@ import { LogViewer } from './LogViewer'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import './details.css'
 
-/** One VM in full: its hardware (editable while stopped), command line and logs. */
+/**
+ * One VM in full: its hardware (editable while stopped), snapshots, command line and logs;
+ * Clone… while it is stopped.
+ */
 export function DetailsView({ id }: { id: string }) {
   const { t, i18n } = useTranslation()
   const summary = useVms((s) => s.vms[id])
@@ -84,7 +87,7 @@ export function DetailsView({ id }: { id: string }) {
             ))}
           </dl>
           <HardwareEditor vm={vm} onSaved={setVm} />
-          {summary !== undefined && summary.broken === null && <SnapshotsPanel vm={summary} />}
+          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={summary.id} vm={summary} />}
           {vm.argv !== null && (
             <section className="argv" aria-labelledby="argv-title">
               <h3 id="argv-title" className="section-title">
