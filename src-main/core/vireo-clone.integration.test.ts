@@ -11,7 +11,6 @@ import { qemuIo, VireoHarness } from './testing/vireo-harness'
 // Cloning a VM with the real core and real qemu-img (and QEMU, for the running case).
 const harness = new VireoHarness('vireo-clone-')
 const root = harness.root
-const front = (home: string) => harness.front(home)
 const create = (vireo: Vireo, params: Input<'createVm'>) =>
   vireo.createVm(methods.createVm.parse(params))
 
@@ -29,7 +28,7 @@ afterAll(async () => {
 
 describe('cloning a VM', () => {
   it('makes an independent copy: new id, MAC and UUID, the same disk contents and settings, no logs', async () => {
-    const vireo = front(join(root, 'home'))
+    const vireo = harness.front('home')
     const original = await create(vireo, {
       name: 'Original',
       ...small,
@@ -76,7 +75,7 @@ describe('cloning a VM', () => {
   })
 
   it('refuses a running VM and a name already taken, and makes nothing', async () => {
-    const vireo = front(join(root, 'refusals'))
+    const vireo = harness.front('refusals')
     const vm = await create(vireo, { name: 'Busy', ...small, start: true })
     await expect(vireo.cloneVm({ id: vm.id, name: 'Busy copy' })).rejects.toMatchObject({
       code: 'INVALID_STATE',
@@ -99,7 +98,7 @@ describe('cloning a VM', () => {
     const cannot = await mountTmpfs(home, 'size=8m,mode=0700')
     if (cannot !== null) skip(cannot)
     harness.mounts.push(home)
-    const vireo = front(home)
+    const vireo = harness.front('full')
     const vm = await create(vireo, { name: 'Big', ...small, diskSize: '5M', diskFormat: 'raw' })
     expect(await qemuIo(vm.disks[0]!.path, 'raw', 'write -P 0x11 0 5M')).toBe(0)
     await expect(vireo.cloneVm({ id: vm.id, name: 'Big copy' })).rejects.toMatchObject({

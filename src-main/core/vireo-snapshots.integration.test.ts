@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { methods, type Input } from '../api/contract'
 import { qemuIo, VireoHarness } from './testing/vireo-harness'
@@ -17,7 +16,7 @@ afterAll(async () => {
 
 describe('snapshots of a VM', () => {
   it('takes one, reverts the disk to it (losing later writes), lists and deletes it', async () => {
-    const vireo = front('home')
+    const vireo = harness.front('home')
     const vm = await create(vireo, { name: 'Snappy', ...small })
     const disk = vm.disks[0]!.path
     expect(await vireo.listSnapshots({ id: vm.id })).toEqual([])
@@ -40,7 +39,7 @@ describe('snapshots of a VM', () => {
   })
 
   it('refuses a running VM (but lists its snapshots), a taken or unknown name, and raw disks', async () => {
-    const vireo = front('refusals')
+    const vireo = harness.front('refusals')
     const vm = await create(vireo, { name: 'Busy', ...small })
     await vireo.takeSnapshot({ id: vm.id, name: 'base' })
     await expect(vireo.takeSnapshot({ id: vm.id, name: 'base' })).rejects.toMatchObject({
@@ -81,7 +80,3 @@ describe('snapshots of a VM', () => {
     expect(name('42b').success).toBe(true)
   })
 })
-
-function front(home: string): Vireo {
-  return harness.front(join(harness.root, home))
-}

@@ -20,9 +20,13 @@ export class VireoHarness {
     this.root = mkdtempSync(join(tmpdir(), prefix))
   }
 
-  front(home: string): Vireo {
+  /** A front end whose VIREO_HOME is the folder `name` under the root. */
+  front(name: string): Vireo {
     const vireo = new Vireo({
-      paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: join(this.root, 'run') }),
+      paths: resolvePaths({
+        VIREO_HOME: join(this.root, name),
+        XDG_RUNTIME_DIR: join(this.root, 'run'),
+      }),
       watch: false,
     })
     this.fronts.push(vireo)
