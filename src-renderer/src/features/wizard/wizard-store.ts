@@ -142,13 +142,19 @@ export function back(): void {
   if (previous !== undefined) goTo(previous)
 }
 
+/**
+ * The review page's command line. Create stays open meanwhile; a click on it (busy becomes
+ * 'creating') must not be undone by the preview's answer, nor a page left meanwhile stay busy.
+ */
 async function loadPreview(): Promise<void> {
   set({ busy: 'previewing', preview: null })
   try {
     const preview = await api.call('previewVm', createParams(get().draft))
-    if (get().step === 'review') set({ preview, busy: null })
+    if (get().step === 'review') set({ preview })
   } catch (error) {
-    if (get().step === 'review') showServerError(error)
+    if (get().step === 'review' && get().busy === 'previewing') showServerError(error)
+  } finally {
+    if (get().busy === 'previewing') set({ busy: null })
   }
 }
 
