@@ -97,8 +97,16 @@ export interface VmStats {
   memoryBytes: number
 }
 
+/**
+ * How far a long copy has got: an import (`subject`: the image's path) or a clone (`subject`:
+ * the id of the VM being copied). `percent` covers the whole job, all its disks; the last
+ * event has `done`, and `error` when it failed.
+ */
 export interface JobProgress {
   jobId: string
+  kind: 'import' | 'clone'
+  subject: string
+  /** In English, for logs and the CLI; a UI words it from kind and subject. */
   label: string
   percent: number
   done: boolean

@@ -6,6 +6,7 @@ import { testIsoPath } from '../../e2e/support/test-iso'
 import { mountTmpfs } from './testing/fault-support'
 import type { Vireo } from './vireo'
 import { methods, type Input } from '../api/contract'
+import type { JobProgress } from '../api/types'
 import { qemuIo, VireoHarness } from './testing/vireo-harness'
 
 // Cloning a VM with the real core and real qemu-img (and QEMU, for the running case).
@@ -21,6 +22,13 @@ const small = {
   cpus: 1,
   accel: 'tcg',
 } as const
+
+/** The jobProgress events a front end sends from now on. */
+function follow(vireo: Vireo): JobProgress[] {
+  const events: JobProgress[] = []
+  vireo.on('jobProgress', (event) => events.push(event))
+  return events
+}
 
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
@@ -40,7 +48,15 @@ describe('cloning a VM', () => {
     writeFileSync(join(original.dir, 'OVMF_VARS.fd'), 'boot entries')
     writeFileSync(join(original.dir, 'serial.log'), 'the original’s last boot')
 
+    const progress = follow(vireo)
     const clone = await vireo.cloneVm({ id: original.id, name: 'Copy' })
+    // One job for the whole copy, told as it goes, in order, ending done at 100 %.
+    expect(new Set(progress.map((event) => event.jobId)).size).toBe(1)
+    expect(progress.every((event) => event.kind === 'clone' && event.subject === original.id)).toBe(true)
+    const percents = progress.map((event) => event.percent)
+    expect(percents).toEqual([...percents].sort((a, b) => a - b))
+    expect(progress.at(-1)).toMatchObject({ percent: 100, done: true })
+    expect(progress.slice(0, -1).every((event) => !event.done)).toBe(true)
     expect(clone).toMatchObject({ name: 'Copy', state: 'stopped' })
     expect(clone.id).not.toBe(original.id)
     expect(clone.config).toMatchObject({
@@ -101,9 +117,11 @@ describe('cloning a VM', () => {
     const vireo = harness.front('full')
     const vm = await create(vireo, { name: 'Big', ...small, diskSize: '5M', diskFormat: 'raw' })
     expect(await qemuIo(vm.disks[0]!.path, 'raw', 'write -P 0x11 0 5M')).toBe(0)
+    const progress = follow(vireo)
     await expect(vireo.cloneVm({ id: vm.id, name: 'Big copy' })).rejects.toMatchObject({
       code: 'NO_SPACE',
     })
+    expect(progress.at(-1)).toMatchObject({ kind: 'clone', done: true, error: { code: 'NO_SPACE' } })
     expect((await vireo.listVms()).map((v) => v.name)).toEqual(['Big'])
     expect(readdirSync(join(home, 'vms'))).toEqual([vm.id])
     expect(await qemuIo(vm.disks[0]!.path, 'raw', 'read -P 0x11 0 5M')).toBe(0)

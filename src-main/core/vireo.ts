@@ -1,16 +1,17 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
 import { copyFile, readdir, rm } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
-import type { HostReport, IsoInspection, VmDetails, VmSnapshot, VmSummary } from '../api/types'
+import type { HostReport, IsoInspection, JobProgress, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
 import { toErrorInfo, VireoError } from './errors'
 import { browse, browseRoots, findIsoFiles } from './files/file-browser'
 import { checkHost } from './host/host-check'
 import { qemuHasSandbox } from './host/qemu-features'
-import { convertImage, createImage, imageInfo, resizeImage } from './images/qemu-img'
+import { convertImage, createImage, imageInfo, resizeImage, type ConvertImageOptions } from './images/qemu-img'
 import { parseSize } from './images/size'
 import { readIsoLabel } from './os/iso-label'
 import { detectOs, genericLinux } from './os/os-catalog'
@@ -250,16 +251,10 @@ export class Vireo extends EventEmitter<EventMap> {
     try {
       const target = diskPath(config.disks[0]!, dir)
       if (params.source.kind === 'import') {
-        const jobId = `import-${id}`
-        const label = `Importing ${params.source.path}`
-        await convertImage({
-          source: params.source.path,
-          ...(params.source.format ? { sourceFormat: params.source.format } : {}),
-          target,
-          targetFormat: 'qcow2',
-          onProgress: (percent: number) => this.emit('jobProgress', { jobId, label, percent, done: false }),
-        })
-        this.emit('jobProgress', { jobId, label, percent: 100, done: true })
+        const { path, format } = params.source
+        await this.copyImages({ kind: 'import', subject: path, label: `Importing ${path}` }, [
+          { source: path, ...(format ? { sourceFormat: format } : {}), target, targetFormat: 'qcow2' },
+        ])
       } else {
         await createImage({ path: target, format: config.disks[0]!.format, sizeBytes: diskBytes })
       }
@@ -333,18 +328,13 @@ export class Vireo extends EventEmitter<EventMap> {
     const from = this.store.dirOf(source.id)
     const dir = await this.store.createStaging(id)
     try {
-      for (const [index, disk] of source.disks.entries()) {
-        const jobId = `clone-${id}-${index}`
-        const label = `Copying disk ${index + 1} of “${source.name}”`
-        await convertImage({
-          source: diskPath(disk, from),
-          sourceFormat: disk.format,
-          target: diskPath(config.disks[index]!, dir),
-          targetFormat: disk.format,
-          onProgress: (percent: number) => this.emit('jobProgress', { jobId, label, percent, done: false }),
-        })
-        this.emit('jobProgress', { jobId, label, percent: 100, done: true })
-      }
+      const copies = source.disks.map((disk, index) => ({
+        source: diskPath(disk, from),
+        sourceFormat: disk.format,
+        target: diskPath(config.disks[index]!, dir),
+        targetFormat: disk.format,
+      }))
+      await this.copyImages({ kind: 'clone', subject: source.id, label: `Copying the disks of “${source.name}”` }, copies)
       await copyFile(join(from, UEFI_VARS_FILE), join(dir, UEFI_VARS_FILE), constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error
       })
@@ -355,6 +345,30 @@ export class Vireo extends EventEmitter<EventMap> {
     }
     await this.announce(id)
     return this.getVm({ id })
+  }
+
+  /**
+   * Copies images one after another with qemu-img, telling listeners (`jobProgress`) how far
+   * the whole job has got, each image counting alike; the last event says done, or the error.
+   */
+  private async copyImages(
+    job: Pick<JobProgress, 'kind' | 'subject' | 'label'>,
+    copies: Omit<ConvertImageOptions, 'onProgress'>[],
+  ): Promise<void> {
+    const jobId = `${job.kind}-${randomUUID()}`
+    const tell = (percent: number, extra: Partial<JobProgress> = {}) =>
+      this.emit('jobProgress', { ...job, jobId, percent: Math.round(percent * 10) / 10, done: false, ...extra })
+    let done = 0
+    try {
+      for (const copy of copies) {
+        await convertImage({ ...copy, onProgress: (percent) => tell((done * 100 + percent) / copies.length) })
+        done += 1
+      }
+    } catch (error) {
+      tell((done * 100) / copies.length, { done: true, error: toErrorInfo(error) })
+      throw error
+    }
+    tell(100, { done: true })
   }
 
   /** A VM's definition, if it is stopped: else INVALID_STATE, "Shut “X” down <before>." */
