@@ -7,6 +7,7 @@ import { navigate } from '../../app/route-store'
 import { Dialog } from '../../ui/Dialog'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
+import { JobStatus } from '../../ui/JobStatus'
 import { useVms } from '../vm-list/vms-store'
 
 /**
@@ -50,7 +51,7 @@ export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => voi
             aria-busy={cloning}
             onClick={() => void clone()}
           >
-            {cloning ? t('clone.cloning') : t('clone.clone')}
+            {t('clone.clone')}
           </button>
         </>
       }
@@ -72,6 +73,7 @@ export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => voi
           />
         </Field>
       </form>
+      {cloning && <JobStatus kind="clone" subject={vm.id} text={t('clone.cloning')} />}
       {error !== null && nameError === undefined && <ErrorNote error={error} />}
     </Dialog>
   )

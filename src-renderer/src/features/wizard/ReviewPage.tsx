@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { CommandLine } from '../../ui/CommandLine'
 import { ErrorNote } from '../../ui/ErrorNote'
+import { JobStatus } from '../../ui/JobStatus'
 import { baseName, formatBytes, formatMiB } from '../../ui/format'
 import { WizardFooter } from './WizardFooter'
 import { createVm, useWizard } from './wizard-store'
@@ -47,11 +48,14 @@ export function ReviewPage() {
         <CommandLine argv={preview.argv} label={t('wizard.review.commandLine')} />
       )}
       {error !== null && <ErrorNote error={error} />}
-      {busy === 'creating' && (
-        <p role="status" className="muted">
-          {t('wizard.creating')}
-        </p>
-      )}
+      {busy === 'creating' &&
+        (iso ? (
+          <p role="status" className="muted">
+            {t('wizard.creating')}
+          </p>
+        ) : (
+          <JobStatus kind="import" subject={draft.importPath} text={t('wizard.importing')} />
+        ))}
       <WizardFooter>
         <button
           type="button"
