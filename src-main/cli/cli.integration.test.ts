@@ -159,6 +159,17 @@ describe('a VM’s life through the CLI', () => {
 
     // A clone of the installed VM boots the installed system from its own disk.
     expect((await vireo('clone', 'CLI guest')).stderr).toMatch(/needs --name/)
+    // On a terminal, the copy's progress is one line that updates in place; not in --json.
+    const onTerminal = await execa(
+      'script',
+      ['--quiet', '--return', '--command', `'${process.execPath}' '${bin}' clone 'CLI guest' --name 'CLI copy'`, '/dev/null'],
+      { env: { VIREO_HOME: home }, reject: false },
+    )
+    expect(onTerminal.exitCode, onTerminal.stdout).toBe(0)
+    expect(onTerminal.stdout).toMatch(/\rCopying the disks of “CLI guest”: \d+ %/)
+    expect(onTerminal.stdout).toMatch(/\rCopying the disks of “CLI guest”: 100 %\r?\n/)
+    expect(onTerminal.stdout).toContain('Cloned into “CLI copy”')
+    expect((await vireo('delete', 'CLI copy')).exitCode).toBe(0)
     const clone = await json<{ id: string; name: string }>('clone', 'CLI guest', '--name', 'CLI clone')
     expect(clone.name).toBe('CLI clone')
     expect((await vireo('start', 'CLI clone')).exitCode).toBe(0)

@@ -6,6 +6,7 @@ import { VireoError, type ErrorInfo } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { intOption, parse, usage, type CliValues } from './args'
+import { showJobProgress } from './job-progress'
 import { formatHost, formatSnapshots, formatVm, formatVmList } from './format'
 import { runWeb } from './web-command'
 
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     if (!reply.ok) throw new CallError(reply.error)
     return reply.result as Result<M>
   }
+  const stopProgress = values.json ? () => undefined : showJobProgress(vireo, process.stderr)
   const out = (json: unknown, text: string) => console.log(values.json ? JSON.stringify(json, null, 2) : text)
   const vmId = async (ref = rest[0]): Promise<string> => {
     if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
@@ -129,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
         throw new Error(`Unknown command “${command}”. Run vireo --help.`)
     }
   } finally {
+    stopProgress()
     vireo.dispose()
   }
 }
