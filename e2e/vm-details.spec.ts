@@ -1,3 +1,4 @@
+import { callApi } from './support/page-api'
 import { testIsoPath } from './support/test-iso'
 import { expect, test, useVireoHost } from './pages/fixtures'
 
@@ -84,9 +85,12 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await expect(app.list.state(name)).toHaveText('Stopped')
   })
 
-  await test.step('a snapshot is taken, a taken name refused at the field, reverted to, deleted', async () => {
+  const panel = page.getByRole('region', { name: 'Snapshots' })
+  const snapshotRow = (snapshot: string) =>
+    panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: snapshot, exact: true }) })
+
+  await test.step('a snapshot of the stopped VM is taken, a taken name refused at the field, reverted to', async () => {
     await app.list.act(name, 'Details')
-    const panel = page.getByRole('region', { name: 'Snapshots' })
     await expect(panel).toContainText('No snapshots yet')
     const newName = panel.getByLabel('New snapshot', { exact: true })
     await newName.fill('avant la mise à jour')
@@ -104,8 +108,40 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await expect(revert).toBeHidden()
     await expect(panel.getByRole('alert')).toHaveCount(0)
 
-    await panel.getByRole('button', { name: 'Delete “avant la mise à jour”' }).click()
-    await page.getByRole('dialog', { name: 'Delete snapshot “avant la mise à jour”?' }).getByRole('button', { name: 'Delete' }).click()
+    await expect(snapshotRow('avant la mise à jour')).toContainText('Disks only')
+  })
+
+  await test.step('a running VM’s snapshot holds its memory; a disk-only one waits for shut down', async () => {
+    // Without its installer CD it stays running (whatever its disk holds) for as long as this takes.
+    const vm = (await callApi(page, 'listVms', {})).find((v) => v.name === name)!
+    await callApi(page, 'updateVm', { id: vm.id, changes: { cdrom: null } })
+    await page.getByRole('button', { name: 'All VMs' }).click()
+    await app.list.act(name, 'Start')
+    await expect(app.list.state(name)).toHaveText('Running', { timeout: 60_000 })
+    await app.list.act(name, 'Details')
+    const newName = panel.getByLabel('New snapshot', { exact: true })
+    await newName.fill('en marche')
+    await panel.getByRole('button', { name: 'Take snapshot' }).click()
+    await expect(snapshotRow('en marche')).toContainText('Disks and memory', { timeout: 60_000 })
+    await expect(panel).toContainText('can be gone back to once it is shut down')
+    await expect(panel.getByRole('button', { name: 'Revert to “avant la mise à jour”' })).toBeDisabled()
+
+    await panel.getByRole('button', { name: 'Revert to “en marche”' }).click()
+    const revert = page.getByRole('dialog', { name: `Revert “${name}” to “en marche”?` })
+    await expect(revert).toContainText('running as it was then')
+    await revert.getByRole('button', { name: 'Revert' }).click()
+    await expect(revert).toBeHidden()
+    await expect(panel.getByRole('alert')).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Revert to “en marche”' })).toBeEnabled({ timeout: 60_000 })
+
+    for (const snapshot of ['en marche', 'avant la mise à jour']) {
+      await panel.getByRole('button', { name: `Delete “${snapshot}”` }).click()
+      await page.getByRole('dialog', { name: `Delete snapshot “${snapshot}”?` }).getByRole('button', { name: 'Delete' }).click()
+      await expect(snapshotRow(snapshot)).toHaveCount(0, { timeout: 60_000 })
+    }
     await expect(panel).toContainText('No snapshots yet')
+    await page.getByRole('button', { name: 'All VMs' }).click()
+    await app.list.forceOff(name)
+    await expect(app.list.state(name)).toHaveText('Stopped', { timeout: 60_000 })
   })
 })

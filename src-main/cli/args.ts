@@ -49,7 +49,7 @@ export const usage = `Usage: vireo <command> [options]
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
-  snapshot list VM | take VM NAME | revert VM NAME | delete VM NAME   (stopped VMs, qcow2 disks)
+  snapshot list VM | take VM NAME | revert VM NAME | delete VM NAME   (qcow2 disks; of a running VM, with its memory)
   delete VM [--keep-disks]
   web [--host 127.0.0.1] [--port N] [--token T]   serve the UI and API on loopback
 

@@ -107,13 +107,23 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
 })
 
 describe('vireo snapshot', () => {
-  it('takes, lists, reverts to and deletes snapshots of a stopped VM by name', async () => {
+  it('takes, lists, reverts to and deletes snapshots of a stopped and a running VM by name', async () => {
     const vm = await json<{ id: string }>('create', '--name', 'CLI snaps', '--disk-size', '16M')
     expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/No snapshots/)
     expect((await json<{ name: string }[]>('snapshot', 'take', 'CLI snaps', 'before')).map((s) => s.name)).toEqual(['before'])
     const listed = await vireo('snapshot', 'list', vm.id)
-    expect(listed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}before$/)
+    expect(listed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}disks only {4}before$/)
     expect((await vireo('snapshot', 'revert', 'CLI snaps', 'before')).exitCode).toBe(0)
+
+    // Of the running VM, with its memory: taken and gone back to by later commands.
+    expect((await vireo('start', 'CLI snaps')).exitCode).toBe(0)
+    expect((await vireo('snapshot', 'take', 'CLI snaps', 'live')).exitCode).toBe(0)
+    expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/ {2}disks\+memory {2}live$/m)
+    expect((await vireo('snapshot', 'revert', 'CLI snaps', 'live')).exitCode).toBe(0)
+    const diskOnly = await vireo('snapshot', 'revert', 'CLI snaps', 'before')
+    expect(diskOnly.stderr).toMatch(/holds only the disks/)
+    expect((await vireo('snapshot', 'delete', 'CLI snaps', 'live')).exitCode).toBe(0)
+    expect((await vireo('stop', 'CLI snaps')).exitCode).toBe(0)
     const unknown = await vireo('snapshot', 'revert', 'CLI snaps', 'after')
     expect(unknown.exitCode).toBe(1)
     expect(unknown.stderr).toMatch(/no snapshot named “after”/)

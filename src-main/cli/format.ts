@@ -56,5 +56,7 @@ export function formatVm(vm: VmDetails): string {
 
 export function formatSnapshots(snapshots: VmSnapshot[]): string {
   if (snapshots.length === 0) return 'No snapshots. Take one with: vireo snapshot take VM NAME'
-  return snapshots.map((s) => `${s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${s.name}`).join('\n')
+  return snapshots
+    .map((s) => `${s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${s.vmStateBytes > 0 ? 'disks+memory' : 'disks only  '}  ${s.name}`)
+    .join('\n')
 }

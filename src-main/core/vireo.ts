@@ -20,7 +20,7 @@ import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
 import { logTail } from './vms/launch'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './vms/qemu-args'
 import { Supervisor, UEFI_VARS_FILE, type HostFacts, type VmRuntime } from './vms/supervisor'
-import { applyVmSnapshot, takeVmSnapshot, vmSnapshots } from './vms/vm-snapshots'
+import { applyVmSnapshot, findVmSnapshot, takeVmSnapshot, vmSnapshots, type SnapshotTarget } from './vms/vm-snapshots'
 import { VmStore, type StoredVm } from './vms/vm-store'
 
 type EventMap = { [E in keyof Events]: [Events[E]] }
@@ -404,28 +404,50 @@ export class Vireo extends EventEmitter<EventMap> {
     return { deleted: true, keptDisks }
   }
 
-  // ── snapshots (of stopped VMs: their disks, not their memory) ───────────────────────
+  // ── snapshots (a stopped VM's disks; a running VM's disks, memory and devices) ────────
 
   async listSnapshots(params: Params<'listSnapshots'>): Promise<VmSnapshot[]> {
     return vmSnapshots(await this.store.get(params.id), this.store.dirOf(params.id))
   }
 
   async takeSnapshot(params: Params<'takeSnapshot'>): Promise<VmSnapshot[]> {
-    const config = await this.stoppedConfig(params.id, 'before taking a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
-    await takeVmSnapshot(config, this.store.dirOf(params.id), params.name)
+    await takeVmSnapshot(await this.snapshotTarget(params.id, 'take a snapshot'), params.name)
     return this.listSnapshots(params)
   }
 
+  /**
+   * Back to a snapshot. A stopped VM and a snapshot with memory: the VM starts and goes on
+   * from where the snapshot was taken, as virt-manager does.
+   */
   async revertSnapshot(params: Params<'revertSnapshot'>): Promise<VmSnapshot[]> {
-    const config = await this.stoppedConfig(params.id, 'before reverting it to a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
-    await applyVmSnapshot(config, this.store.dirOf(params.id), 'revert', params.name)
+    let target = await this.snapshotTarget(params.id, 'revert to a snapshot')
+    if (target.qmp === null) {
+      const snapshot = await findVmSnapshot(target.config, target.dir, params.name)
+      if (snapshot.vmStateBytes > 0) {
+        await this.startVm({ id: params.id })
+        target = await this.snapshotTarget(params.id, 'revert to a snapshot')
+      }
+    }
+    await applyVmSnapshot(target, 'revert', params.name)
+    await this.announce(params.id)
     return this.listSnapshots(params)
   }
 
   async deleteSnapshot(params: Params<'deleteSnapshot'>): Promise<VmSnapshot[]> {
-    const config = await this.stoppedConfig(params.id, 'before deleting a snapshot', SNAPSHOTS_OF_STOPPED_VMS)
-    await applyVmSnapshot(config, this.store.dirOf(params.id), 'delete', params.name)
+    await applyVmSnapshot(await this.snapshotTarget(params.id, 'delete a snapshot'), 'delete', params.name)
     return this.listSnapshots(params)
+  }
+
+  /** The VM, with QMP to its QEMU when it runs (or is paused); refused while it starts or stops. */
+  private async snapshotTarget(id: string, what: string): Promise<SnapshotTarget> {
+    const config = await this.store.get(id)
+    const { state } = await this.supervisor.status(id)
+    const dir = this.store.dirOf(id)
+    if (state === 'stopped' || state === 'crashed') return { config, dir, qmp: null }
+    if (state === 'running' || state === 'paused') {
+      return { config, dir, qmp: (command, args) => this.supervisor.ctl(id, command, args) }
+    }
+    throw new VireoError('INVALID_STATE', `“${config.name}” is ${state.replace('-', ' ')}; wait until it has finished, then ${what}.`)
   }
 
   // ── power ───────────────────────────────────────────────────────────────────────────
@@ -554,7 +576,6 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 }
 
-const SNAPSHOTS_OF_STOPPED_VMS = 'Vireo keeps snapshots of stopped VMs: their disks as they were, not a running guest’s memory.'
 
 /** Memory and vCPUs a VM may have on this host: refused, with the host's figures, beyond it. */
 function checkFitsHost(host: HostReport, memoryMiB: number, cpus: number): void {

@@ -24,7 +24,14 @@ const chainEntrySchema = z.object({
   'full-backing-filename': z.string().optional(),
   'backing-filename-format': z.string().optional(),
   snapshots: z
-    .array(z.object({ name: z.string(), 'date-sec': z.number(), 'date-nsec': z.number() }))
+    .array(
+      z.object({
+        name: z.string(),
+        'date-sec': z.number(),
+        'date-nsec': z.number(),
+        'vm-state-size': z.number().default(0),
+      }),
+    )
     .optional(),
   'format-specific': z
     .object({
@@ -185,6 +192,7 @@ function toImageInfo(
     snapshots: (top.snapshots ?? []).map((sn) => ({
       name: sn.name,
       createdAt: new Date(sn['date-sec'] * 1000 + Math.floor(sn['date-nsec'] / 1e6)).toISOString(),
+      vmStateBytes: sn['vm-state-size'],
     })),
   }
 }

@@ -20,14 +20,17 @@ export class VireoHarness {
     this.root = mkdtempSync(join(tmpdir(), prefix))
   }
 
-  /** A front end whose VIREO_HOME is the folder `name` under the root. */
-  front(name: string): Vireo {
+  /**
+   * A front end whose VIREO_HOME is the folder `name` under the root. `watch`: it follows its
+   * VMs' QMP events as the long-lived front ends do (a guest that powers off is seen stopped).
+   */
+  front(name: string, { watch = false } = {}): Vireo {
     const vireo = new Vireo({
       paths: resolvePaths({
         VIREO_HOME: join(this.root, name),
         XDG_RUNTIME_DIR: join(this.root, 'run'),
       }),
-      watch: false,
+      watch,
     })
     this.fronts.push(vireo)
     return vireo
@@ -44,4 +47,31 @@ export class VireoHarness {
 export async function qemuIo(path: string, format: string, command: string): Promise<number> {
   const r = await execa('qemu-io', ['-f', format, '-c', command, path], { reject: false })
   return r.exitCode ?? -1
+}
+
+/** QEMU key codes for the characters `typeKeys` knows beyond letters and digits (US layout). */
+const keysOf: Record<string, string[]> = {
+  ' ': ['spc'],
+  '\n': ['ret'],
+  '=': ['equal'],
+  '-': ['minus'],
+  '/': ['slash'],
+  '.': ['dot'],
+  $: ['shift', '4'],
+  '>': ['shift', 'dot'],
+}
+
+/** Types `text` on the VM's keyboard, a key at a time (QMP send-key), as a user would. */
+export async function typeKeys(vireo: Vireo, id: string, text: string): Promise<void> {
+  for (const char of text) {
+    const keys = /^[a-z0-9]$/.test(char)
+      ? [char]
+      : /^[A-Z]$/.test(char)
+        ? ['shift', char.toLowerCase()]
+        : keysOf[char]
+    if (keys === undefined) throw new Error(`typeKeys cannot type ${JSON.stringify(char)}`)
+    const qcodes = keys.map((data) => ({ type: 'qcode', data }))
+    await vireo.supervisor.ctl(id, 'send-key', { keys: qcodes, 'hold-time': 20 })
+    await new Promise((resolve) => setTimeout(resolve, 60))
+  }
 }

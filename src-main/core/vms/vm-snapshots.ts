@@ -2,12 +2,21 @@ import { VireoError } from '../errors'
 import { listSnapshots, snapshotImage } from '../images/image-snapshots'
 import type { ImageSnapshot } from '../images/types'
 import type { VmConfig } from './config'
+import { liveSnapshot, type QmpCall } from './live-snapshots'
 import { diskPath } from './qemu-args'
 
 /**
- * A VM's snapshots: one qcow2 internal snapshot on each of its disks, under one name, taken
- * while the VM is stopped (its disks' state, not its memory; not the UEFI variables).
+ * A VM's snapshots: one qcow2 internal snapshot on each of its disks, under one name. Of a
+ * stopped VM, qemu-img takes its disks' state; of a running one, QEMU takes its memory and
+ * devices as well (see live-snapshots.ts). Neither holds the UEFI variables.
  */
+
+/** The VM a snapshot is of: `qmp` reaches its QEMU while it runs, and is null when stopped. */
+export interface SnapshotTarget {
+  config: VmConfig
+  dir: string
+  qmp: QmpCall | null
+}
 
 /** The snapshots every disk of the VM has, oldest first; none for a VM with a raw disk. */
 export async function vmSnapshots(config: VmConfig, dir: string): Promise<ImageSnapshot[]> {
@@ -18,12 +27,16 @@ export async function vmSnapshots(config: VmConfig, dir: string): Promise<ImageS
   return (first ?? []).filter((s) => others.every((list) => list.some((o) => o.name === s.name)))
 }
 
-/** Takes snapshot `name` of every disk; if one disk fails, the others' are deleted again. */
-export async function takeVmSnapshot(config: VmConfig, dir: string, name: string): Promise<void> {
+/**
+ * Takes snapshot `name` of every disk (and of a running VM, its memory). Of a stopped VM, if
+ * one disk fails, the others' are deleted again.
+ */
+export async function takeVmSnapshot({ config, dir, qmp }: SnapshotTarget, name: string): Promise<void> {
   const disks = qcow2Disks(config, dir)
   if ((await vmSnapshots(config, dir)).some((s) => s.name === name)) {
     throw new VireoError('ALREADY_EXISTS', `“${config.name}” already has a snapshot named “${name}”.`, 'Choose another name, or delete the old snapshot first.', { field: 'name' })
   }
+  if (qmp !== null) return liveSnapshot(qmp, 'save', name, disks.length)
   const done: string[] = []
   try {
     for (const disk of disks) {
@@ -36,18 +49,39 @@ export async function takeVmSnapshot(config: VmConfig, dir: string, name: string
   }
 }
 
-/** Puts every disk back as it was at snapshot `name` (what was written since is lost), or deletes it. */
+/** Snapshot `name` of the VM, or NOT_FOUND. */
+export async function findVmSnapshot(config: VmConfig, dir: string, name: string): Promise<ImageSnapshot> {
+  const snapshot = (await vmSnapshots(config, dir)).find((s) => s.name === name)
+  if (snapshot === undefined) {
+    throw new VireoError('NOT_FOUND', `“${config.name}” has no snapshot named “${name}”.`, 'See its list of snapshots.')
+  }
+  return snapshot
+}
+
+/**
+ * Puts the VM back as it was at snapshot `name` (what was written since is lost), or deletes
+ * the snapshot. A running VM can go back only to a snapshot with its memory: one of its
+ * disks alone would pull them from under the running guest.
+ */
 export async function applyVmSnapshot(
-  config: VmConfig,
-  dir: string,
+  { config, dir, qmp }: SnapshotTarget,
   action: 'revert' | 'delete',
   name: string,
 ): Promise<void> {
   const disks = qcow2Disks(config, dir)
-  if (!(await vmSnapshots(config, dir)).some((s) => s.name === name)) {
-    throw new VireoError('NOT_FOUND', `“${config.name}” has no snapshot named “${name}”.`, 'See its list of snapshots.')
+  const snapshot = await findVmSnapshot(config, dir, name)
+  if (qmp === null) {
+    for (const disk of disks) await snapshotImage(disk, action, name)
+    return
   }
-  for (const disk of disks) await snapshotImage(disk, action, name)
+  if (action === 'revert' && snapshot.vmStateBytes === 0) {
+    throw new VireoError(
+      'INVALID_STATE',
+      `“${name}” holds only the disks of “${config.name}”, taken while it was shut down; the VM cannot go back to it while it runs.`,
+      'Shut the VM down, then revert.',
+    )
+  }
+  await liveSnapshot(qmp, action === 'revert' ? 'load' : 'delete', name, disks.length)
 }
 
 function qcow2Disks(config: VmConfig, dir: string): string[] {

@@ -6,13 +6,14 @@ import type { ErrorInfo, VmSnapshot, VmSummary } from '../../api/types'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
-import { isOn } from '../vm-list/vms-store'
 
-type Asking = { action: 'revert' | 'delete'; name: string }
+type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
 
 /**
- * A VM's snapshots: its disks as they were at a moment, to come back to. Taken, reverted to
- * and deleted while the VM is stopped; each call answers with the list as it now is.
+ * A VM's snapshots: the VM as it was at a moment, to come back to. Of a stopped VM, its
+ * disks; of a running one, its memory too, so that going back resumes the guest where it
+ * was (and starts a VM that is shut down). A disk-only snapshot can be gone back to only
+ * while the VM is shut down. Each call answers with the list as it now is.
  */
 export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   const { t, i18n } = useTranslation()
@@ -21,7 +22,9 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ErrorInfo | null>(null)
   const [asking, setAsking] = useState<Asking | null>(null)
-  const stopped = !isOn(vm.state)
+  const running = vm.state === 'running' || vm.state === 'paused'
+  // Starting or shutting down: wait until it has settled.
+  const settled = running || vm.state === 'stopped' || vm.state === 'crashed'
 
   useEffect(() => {
     let cancelled = false
@@ -58,7 +61,10 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
       <h3 id="snapshots-title" className="section-title">
         {t('snapshots.title')}
       </h3>
-      {!stopped && <p className="note">{t('snapshots.stopFirst')}</p>}
+      {!settled && <p className="note">{t('snapshots.wait')}</p>}
+      {running && snapshots?.some((s) => s.vmStateBytes === 0) === true && (
+        <p className="note">{t('snapshots.diskOnlyWhileRunning')}</p>
+      )}
       {snapshots !== null && snapshots.length === 0 && (
         <p className="muted">{t('snapshots.none')}</p>
       )}
@@ -68,6 +74,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
             <tr>
               <th scope="col">{t('snapshots.name')}</th>
               <th scope="col">{t('snapshots.taken')}</th>
+              <th scope="col">{t('snapshots.holds')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('snapshots.actions')}</span>
               </th>
@@ -83,22 +90,23 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
                     timeStyle: 'short',
                   })}
                 </td>
+                <td>{t(s.vmStateBytes > 0 ? 'snapshots.withMemory' : 'snapshots.diskOnly')}</td>
                 <td className="snapshot-actions">
                   <button
                     type="button"
                     className="small"
-                    disabled={!stopped || busy}
+                    disabled={!settled || busy || (running && s.vmStateBytes === 0)}
                     aria-label={t('snapshots.revertTo', { name: s.name })}
-                    onClick={() => setAsking({ action: 'revert', name: s.name })}
+                    onClick={() => setAsking({ action: 'revert', snapshot: s })}
                   >
                     {t('snapshots.revert')}
                   </button>
                   <button
                     type="button"
                     className="small quiet-danger"
-                    disabled={!stopped || busy}
+                    disabled={!settled || busy}
                     aria-label={t('snapshots.deleteNamed', { name: s.name })}
-                    onClick={() => setAsking({ action: 'delete', name: s.name })}
+                    onClick={() => setAsking({ action: 'delete', snapshot: s })}
                   >
                     {t('actions.delete')}
                   </button>
@@ -120,15 +128,11 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
             type="text"
             value={name}
             maxLength={64}
-            disabled={!stopped || busy}
+            disabled={!settled || busy}
             onChange={(event) => setName(event.target.value)}
           />
         </Field>
-        <button
-          type="submit"
-          disabled={!stopped || busy || name.trim() === ''}
-          aria-busy={busy}
-        >
+        <button type="submit" disabled={!settled || busy || name.trim() === ''} aria-busy={busy}>
           {t('snapshots.take')}
         </button>
       </form>
@@ -137,20 +141,27 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
       )}
       {asking !== null && (
         <ConfirmDialog
-          title={t(`snapshots.${asking.action}Title`, { name: asking.name, vm: vm.name })}
+          title={t(`snapshots.${asking.action}Title`, { name: asking.snapshot.name, vm: vm.name })}
           confirmLabel={t(asking.action === 'revert' ? 'snapshots.revert' : 'actions.delete')}
           danger
           onCancel={() => setAsking(null)}
           onConfirm={() => {
-            const { action, name: snapshot } = asking
+            const { action, snapshot } = asking
             setAsking(null)
             const method = action === 'revert' ? 'revertSnapshot' : 'deleteSnapshot'
-            void run(() => api.call(method, { id: vm.id, name: snapshot }))
+            void run(() => api.call(method, { id: vm.id, name: snapshot.name }))
           }}
         >
-          {t(`snapshots.${asking.action}Text`)}
+          {t(confirmText(asking, running))}
         </ConfirmDialog>
       )}
     </section>
   )
+}
+
+/** What going back to (or deleting) a snapshot does, in words, for the confirmation. */
+function confirmText({ action, snapshot }: Asking, running: boolean) {
+  if (action === 'delete') return 'snapshots.deleteText'
+  if (snapshot.vmStateBytes === 0) return 'snapshots.revertText'
+  return running ? 'snapshots.revertLiveText' : 'snapshots.revertStartsText'
 }
