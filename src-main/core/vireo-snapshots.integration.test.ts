@@ -83,6 +83,16 @@ describe('snapshots of a VM', () => {
     await vireo.forceOffVm({ id: vm.id })
   })
 
+  it('of a running UEFI VM leaves its firmware variables out instead of failing on them', async () => {
+    const vireo = harness.front('uefi')
+    const vm = await create(vireo, { name: 'Firmware', ...small, memoryMiB: 128, firmware: 'uefi', start: true })
+    const taken = await vireo.takeSnapshot({ id: vm.id, name: 'live' })
+    expect(taken.map((s) => [s.name, s.vmStateBytes > 0])).toEqual([['live', true]])
+    await vireo.revertSnapshot({ id: vm.id, name: 'live' })
+    expect((await vireo.getVm({ id: vm.id })).state).toBe('running')
+    await vireo.forceOffVm({ id: vm.id })
+  })
+
   it('refuses a taken or unknown name, and raw disks', async () => {
     const vireo = harness.front('refusals')
     const vm = await create(vireo, { name: 'Busy', ...small })
