@@ -341,10 +341,24 @@ export class Vireo extends EventEmitter<EventMap> {
       await this.store.commit(config, dir)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
-      throw error
+      return this.unlessDeleted(source.id, error)
     }
     await this.announce(id)
     return this.getVm({ id })
+  }
+
+  /**
+   * Rethrows `error`, unless it is an unforeseen one (a file gone from under a command) and the
+   * VM `id` was deleted meanwhile, by another window or command: then NOT_FOUND, in words.
+   */
+  private async unlessDeleted(id: string, error: unknown): Promise<never> {
+    if (error instanceof VireoError) throw error
+    const gone = await this.store.find(id).then(
+      () => false,
+      () => true,
+    )
+    if (gone) throw new VireoError('NOT_FOUND', `VM ${id} was deleted meanwhile, by another window or command.`, 'Refresh the list.')
+    throw error
   }
 
   /**
@@ -454,7 +468,7 @@ export class Vireo extends EventEmitter<EventMap> {
 
   async startVm(params: Params<'startVm'>): Promise<VmSummary> {
     const config = await this.store.get(params.id)
-    await this.supervisor.start(config)
+    await this.supervisor.start(config).catch((error: unknown) => this.unlessDeleted(params.id, error))
     return this.summaryOf(params.id)
   }
 

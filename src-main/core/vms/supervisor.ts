@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, link, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VireoError } from '../errors'
 import { ensurePrivateDir } from '../paths'
@@ -666,10 +666,8 @@ async function uefiVars(facts: HostFacts, vmDir: string): Promise<{ code: string
     throw new VireoError('HOST_UNSUPPORTED', 'This VM uses UEFI firmware, but OVMF is not installed.', 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).')
   }
   const vars = join(vmDir, UEFI_VARS_FILE)
-  if (!(await exists(vars))) {
-    await mkdir(vmDir, { recursive: true })
-    await copyFile(facts.uefi.vars, vars)
-  }
+  // Into the VM's folder as it is: one deleted meanwhile is not made again (ENOENT).
+  if (!(await exists(vars))) await copyFile(facts.uefi.vars, vars)
   return { code: facts.uefi.code, vars }
 }
 
