@@ -54,7 +54,7 @@ export function ReviewPage() {
             {t('wizard.creating')}
           </p>
         ) : (
-          <JobStatus kind="import" subject={draft.importPath} text={t('wizard.importing')} />
+          <JobStatus kind="import" subject={draft.importPath.trim()} text={t('wizard.importing')} />
         ))}
       <WizardFooter>
         <button
