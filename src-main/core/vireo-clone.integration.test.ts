@@ -5,23 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../../e2e/support/test-iso'
 import { mountTmpfs } from './testing/fault-support'
 import type { Vireo } from './vireo'
-import { methods, type Input } from '../api/contract'
+import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import type { JobProgress } from '../api/types'
 import { qemuIo, VireoHarness } from './testing/vireo-harness'
 
 // Cloning a VM with the real core and real qemu-img (and QEMU, for the running case).
 const harness = new VireoHarness('vireo-clone-')
 const root = harness.root
-const create = (vireo: Vireo, params: Input<'createVm'>) =>
-  vireo.createVm(methods.createVm.parse(params))
-
-const small = {
-  source: { kind: 'none' },
-  diskSize: '16M',
-  memoryMiB: 64,
-  cpus: 1,
-  accel: 'tcg',
-} as const
 
 /** The jobProgress events a front end sends from now on. */
 function follow(vireo: Vireo): JobProgress[] {
@@ -37,9 +27,9 @@ afterAll(async () => {
 describe('cloning a VM', () => {
   it('makes an independent copy: new id, MAC and UUID, the same disk contents and settings, no logs', async () => {
     const vireo = harness.front('home')
-    const original = await create(vireo, {
+    const original = await createVm(vireo, {
       name: 'Original',
-      ...small,
+      ...smallVm,
       source: { kind: 'iso', path: testIsoPath() },
       portForwards: [{ protocol: 'tcp', hostPort: 40222, guestPort: 22 }],
     })
@@ -92,7 +82,7 @@ describe('cloning a VM', () => {
 
   it('refuses a running VM and a name already taken, and makes nothing', async () => {
     const vireo = harness.front('refusals')
-    const vm = await create(vireo, { name: 'Busy', ...small, start: true })
+    const vm = await createVm(vireo, { name: 'Busy', ...smallVm, start: true })
     await expect(vireo.cloneVm({ id: vm.id, name: 'Busy copy' })).rejects.toMatchObject({
       code: 'INVALID_STATE',
       message: 'Shut “Busy” down before cloning it.',
@@ -115,7 +105,7 @@ describe('cloning a VM', () => {
     if (cannot !== null) skip(cannot)
     harness.mounts.push(home)
     const vireo = harness.front('full')
-    const vm = await create(vireo, { name: 'Big', ...small, diskSize: '5M', diskFormat: 'raw' })
+    const vm = await createVm(vireo, { name: 'Big', ...smallVm, diskSize: '5M', diskFormat: 'raw' })
     expect(await qemuIo(vm.disks[0]!.path, 'raw', 'write -P 0x11 0 5M')).toBe(0)
     const progress = follow(vireo)
     await expect(vireo.cloneVm({ id: vm.id, name: 'Big copy' })).rejects.toMatchObject({

@@ -1,21 +1,11 @@
 import { existsSync } from 'node:fs'
 import { afterAll, expect, it } from 'vitest'
-import { methods, type Input } from '../api/contract'
+import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import { VireoError } from './errors'
 import { VireoHarness } from './testing/vireo-harness'
-import type { Vireo } from './vireo'
 
 // Two windows on one VIREO_HOME: one starts or clones a VM while the other deletes it.
 const harness = new VireoHarness('vireo-deleted-')
-const create = (vireo: Vireo, params: Input<'createVm'>) =>
-  vireo.createVm(methods.createVm.parse(params))
-const small = {
-  source: { kind: 'none' },
-  diskSize: '16M',
-  memoryMiB: 64,
-  cpus: 1,
-  accel: 'tcg',
-} as const
 
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
@@ -26,7 +16,7 @@ it('a VM deleted while another window starts or clones it: refusals in words, ne
   const other = harness.front('home')
   for (let round = 0; round < 24; round++) {
     // UEFI: a start copies the firmware's variables into the VM's folder.
-    const vm = await create(one, { name: `race ${round}`, ...small, firmware: 'uefi' })
+    const vm = await createVm(one, { name: `race ${round}`, ...smallVm, firmware: 'uefi' })
     const work =
       round % 2 === 0
         ? one.startVm({ id: vm.id })

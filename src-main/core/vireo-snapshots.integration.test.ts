@@ -2,18 +2,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../../e2e/support/test-iso'
-import { methods, type Input } from '../api/contract'
+import { methods } from '../api/contract'
+import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import { until } from './testing/fault-support'
 import { qemuIo, typeKeys, VireoHarness } from './testing/vireo-harness'
-import type { Vireo } from './vireo'
 import { liveSnapshot, type QmpCall } from './vms/live-snapshots'
 
 // Snapshots with the real core: of stopped VMs with qemu-img, of running ones with QEMU.
 const harness = new VireoHarness('vireo-snapshots-')
-const create = (vireo: Vireo, params: Input<'createVm'>) =>
-  vireo.createVm(methods.createVm.parse(params))
-
-const small = { source: { kind: 'none' }, diskSize: '16M', memoryMiB: 64, cpus: 1, accel: 'tcg' } as const
 
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
@@ -22,7 +18,7 @@ afterAll(async () => {
 describe('snapshots of a VM', () => {
   it('takes one, reverts the disk to it (losing later writes), lists and deletes it', async () => {
     const vireo = harness.front('home')
-    const vm = await create(vireo, { name: 'Snappy', ...small })
+    const vm = await createVm(vireo, { name: 'Snappy', ...smallVm })
     const disk = vm.disks[0]!.path
     expect(await vireo.listSnapshots({ id: vm.id })).toEqual([])
     expect(await qemuIo(disk, 'qcow2', 'write -P 0xa5 0 1M')).toBe(0)
@@ -45,7 +41,7 @@ describe('snapshots of a VM', () => {
 
   it('of a running VM holds its memory: taken, reverted to and deleted while it runs; a disk-only one is refused then', async () => {
     const vireo = harness.front('live')
-    const vm = await create(vireo, { name: 'Busy', ...small })
+    const vm = await createVm(vireo, { name: 'Busy', ...smallVm })
     await vireo.takeSnapshot({ id: vm.id, name: 'base' })
     await vireo.startVm({ id: vm.id })
 
@@ -85,7 +81,7 @@ describe('snapshots of a VM', () => {
 
   it('of a running UEFI VM leaves its firmware variables out instead of failing on them', async () => {
     const vireo = harness.front('uefi')
-    const vm = await create(vireo, { name: 'Firmware', ...small, memoryMiB: 128, firmware: 'uefi', start: true })
+    const vm = await createVm(vireo, { name: 'Firmware', ...smallVm, memoryMiB: 128, firmware: 'uefi', start: true })
     const taken = await vireo.takeSnapshot({ id: vm.id, name: 'live' })
     expect(taken.map((s) => [s.name, s.vmStateBytes > 0])).toEqual([['live', true]])
     await vireo.revertSnapshot({ id: vm.id, name: 'live' })
@@ -95,7 +91,7 @@ describe('snapshots of a VM', () => {
 
   it('refuses a taken or unknown name, and raw disks', async () => {
     const vireo = harness.front('refusals')
-    const vm = await create(vireo, { name: 'Busy', ...small })
+    const vm = await createVm(vireo, { name: 'Busy', ...smallVm })
     await vireo.takeSnapshot({ id: vm.id, name: 'base' })
     await expect(vireo.takeSnapshot({ id: vm.id, name: 'base' })).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
@@ -106,7 +102,7 @@ describe('snapshots of a VM', () => {
       message: '“Busy” has no snapshot named “nope”.',
     })
 
-    const raw = await create(vireo, { name: 'Raw', ...small, diskFormat: 'raw' })
+    const raw = await createVm(vireo, { name: 'Raw', ...smallVm, diskFormat: 'raw' })
     await expect(vireo.takeSnapshot({ id: raw.id, name: 'x' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/raw disk .* cannot hold snapshots/),
@@ -121,9 +117,9 @@ describe('snapshots of a VM', () => {
 
   it('brings back what the guest had in memory: a shell variable, while it runs and after it was shut down', async () => {
     const vireo = harness.front('memory', { watch: true })
-    const vm = await create(vireo, {
+    const vm = await createVm(vireo, {
       name: 'Installed',
-      ...small,
+      ...smallVm,
       diskSize: '256M',
       memoryMiB: 256,
       source: { kind: 'iso', path: testIsoPath() },
