@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
+import { processArgs } from '../../src-main/core/testing/fault-support'
 
 /** A process of this machine held stopped (SIGSTOP) by a test, to look at what waits on it. */
 export interface PausedProcess {
@@ -48,13 +49,8 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
 function findProcess(words: string[]): number | null {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
-    let argv: string[]
-    try {
-      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
-    } catch {
-      continue // it ended meanwhile
-    }
-    if (words.every((word) => argv.includes(word))) return Number(entry)
+    const argv = processArgs(Number(entry)) // null: it ended meanwhile
+    if (argv !== null && words.every((word) => argv.includes(word))) return Number(entry)
   }
   return null
 }
