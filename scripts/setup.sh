@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 # The test installer ISO (e2e/fixtures/build-test-iso.sh) also takes a kernel, busybox and a
 # console font with `apt-get download`, which needs current package lists.
-packages=(qemu-system-x86 qemu-utils ovmf chromium xvfb xorriso grub-common grub-pc-bin xz-utils cpio gzip)
+# grub-efi-amd64-bin is on every UEFI-booted Debian; with it, grub-mkrescue builds both platforms,
+# so it is installed here too and the test ISO's build is always tried that way.
+packages=(qemu-system-x86 qemu-utils ovmf chromium xvfb xorriso grub-common grub-pc-bin grub-efi-amd64-bin xz-utils cpio gzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
