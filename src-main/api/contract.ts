@@ -12,6 +12,7 @@ import {
 import type {
   BrowseResult,
   ConsoleEndpoint,
+  ErrorInfo,
   HostReport,
   IsoInspection,
   JobProgress,
@@ -31,6 +32,8 @@ const path = z.string().min(1).max(4096)
 const snapshot = z.object({ id: vmIdSchema, name: snapshotNameSchema })
 
 export const createVmParams = z.object({
+  /** The id `previewVm` chose, so that the VM made is the one the review showed; new if left out. */
+  id: vmIdSchema.optional(),
   name: vmNameSchema,
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('iso'), path }),
@@ -112,7 +115,8 @@ export interface Results {
   listVms: VmSummary[]
   getVm: VmDetails
   createVm: VmDetails
-  previewVm: { argv: string[]; diskPath: string }
+  /** What Create would make and start: its id, its command line, or what would stop it. */
+  previewVm: { id: string; argv: string[] | null; problems: ErrorInfo[]; diskPath: string }
   updateVm: VmDetails
   cloneVm: VmDetails
   deleteVm: { deleted: true; keptDisks: string[] }

@@ -59,8 +59,10 @@ export interface VmDetails extends VmSummary {
   dir: string
   config: VmConfig | null
   disks: DiskDetails[]
-  /** The QEMU command line this VM starts with (or runs with). */
+  /** The QEMU command line this VM runs with, or would start with; null when it cannot start. */
   argv: string[] | null
+  /** What would stop a start now (a missing disk or ISO, KVM or OVMF unavailable). */
+  launchProblems: ErrorInfo[]
 }
 
 export interface IsoInspection {

@@ -1,4 +1,5 @@
 import type { HostReport, VmDetails, VmSnapshot, VmSummary } from '../api/types'
+import { formatCommandLine } from '../core/exec'
 
 const mark = { ok: '✓', warning: '!', error: '✗' } as const
 
@@ -50,7 +51,9 @@ export function formatVm(vm: VmDetails): string {
   ]
   if (vm.lastStop) lines.push(`  stopped:  ${vm.lastStop.reason} at ${vm.lastStop.at}`)
   for (const l of vm.lastStop?.stderrTail ?? []) lines.push(`            ${l}`)
-  if (vm.argv) lines.push('', vm.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' '))
+  if (vm.launchProblems.length > 0) lines.push('', 'This VM cannot start now:')
+  for (const p of vm.launchProblems) lines.push(`  ✗ ${p.message}`, ...(p.hint ? [`    → ${p.hint}`] : []))
+  if (vm.argv) lines.push('', formatCommandLine(vm.argv))
   return lines.join('\n')
 }
 

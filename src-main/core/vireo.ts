@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
-import { copyFile, readdir, rm } from 'node:fs/promises'
+import { copyFile, readdir, rm, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
 import type { HostReport, IsoInspection, JobProgress, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
-import { toErrorInfo, VireoError } from './errors'
+import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
 import { browse, browseRoots, findIsoFiles } from './files/file-browser'
 import { checkHost } from './host/host-check'
 import { qemuHasSandbox } from './host/qemu-features'
@@ -18,8 +18,10 @@ import { detectOs, genericLinux } from './os/os-catalog'
 import type { VireoPaths } from './paths'
 import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
 import { logTail } from './vms/launch'
-import { buildQemuArgs, diskPath, QEMU_BINARY } from './vms/qemu-args'
-import { Supervisor, UEFI_VARS_FILE, type HostFacts, type VmRuntime } from './vms/supervisor'
+import { UEFI_VARS_FILE, type HostFacts } from './vms/launch-plan'
+import { diskPath } from './vms/qemu-args'
+import { processArgs } from './vms/qemu-process'
+import { Supervisor, type VmRuntime } from './vms/supervisor'
 import { applyVmSnapshot, findVmSnapshot, takeVmSnapshot, vmSnapshots, type SnapshotTarget } from './vms/vm-snapshots'
 import { VmStore, type StoredVm } from './vms/vm-store'
 
@@ -129,7 +131,7 @@ export class Vireo extends EventEmitter<EventMap> {
     const vm = await this.store.find(params.id)
     const runtime = await this.runtime(vm)
     const summary = this.summary(vm, runtime)
-    if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null }
+    if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
     const disks = await Promise.all(
       vm.config.disks.map(async (d) => {
         const path = diskPath(d, vm.dir)
@@ -144,27 +146,18 @@ export class Vireo extends EventEmitter<EventMap> {
         }
       }),
     )
-    const argv = await this.argvFor(vm.config, runtime.accel).catch(() => null)
-    return { ...summary, dir: vm.dir, config: vm.config, disks, argv }
+    const launch = await this.launchView(vm.config, runtime)
+    return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch }
   }
 
-  private async argvFor(config: VmConfig, accelInUse?: 'kvm' | 'tcg'): Promise<string[]> {
-    const facts = await this.hostFacts()
-    const dir = this.store.dirOf(config.id)
-    const run = this.supervisor.runtimeDir(config.id)
-    const accel = accelInUse ?? (config.accel === 'auto' ? facts.accel : config.accel)
-    const uefi = config.firmware === 'uefi' && facts.uefi ? { code: facts.uefi.code, vars: join(dir, UEFI_VARS_FILE) } : undefined
-    const args = buildQemuArgs(config, {
-      vmDir: dir,
-      qmpSocket: join(run, 'qmp.sock'),
-      ctlSocket: join(run, 'ctl.sock'),
-      vncSocket: join(run, 'vnc.sock'),
-      pidFile: join(run, 'qemu.pid'),
-      accel,
-      sandbox: facts.sandbox,
-      ...(uefi ? { uefi } : {}),
-    })
-    return [QEMU_BINARY, ...args]
+  /**
+   * The command line of a VM: a running one's as its QEMU runs it (read from the process),
+   * any other's from the launch plan a start would carry out, with what would stop it.
+   */
+  private async launchView(config: VmConfig, runtime: VmRuntime): Promise<{ argv: string[] | null; launchProblems: ErrorInfo[] }> {
+    if (runtime.pid !== undefined) return { argv: await processArgs(runtime.pid), launchProblems: [] }
+    const plan = await this.supervisor.plan(config).catch((error: unknown) => ({ argv: null, problems: [toErrorInfo(error)] }))
+    return { argv: plan.argv, launchProblems: plan.problems }
   }
 
   private async runtime(vm: StoredVm): Promise<VmRuntime> {
@@ -234,10 +227,16 @@ export class Vireo extends EventEmitter<EventMap> {
     return { config, diskBytes }
   }
 
+  /**
+   * What Create would make and start, with the VM's own id (so its own folder, MAC address
+   * and UUID): `createVm` given that id makes exactly this VM.
+   */
   async previewVm(params: Params<'previewVm'>): Promise<Results['previewVm']> {
-    const { config } = await this.draft(params, 'preview0')
-    const argv = await this.argvFor(config)
-    return { argv, diskPath: diskPath(config.disks[0]!, this.store.dirOf(config.id)) }
+    const id = params.id ?? VmStore.newId()
+    const { config } = await this.draft(params, id)
+    const disk = diskPath(config.disks[0]!, this.store.dirOf(id))
+    const plan = await this.supervisor.plan(config, [disk])
+    return { id, argv: plan.argv, problems: plan.problems, diskPath: disk }
   }
 
   /**
@@ -245,7 +244,10 @@ export class Vireo extends EventEmitter<EventMap> {
    * definition. Anything that fails removes all of it: no half-made VM, no orphaned disk.
    */
   async createVm(params: Params<'createVm'>): Promise<VmDetails> {
-    const id = VmStore.newId()
+    const id = params.id ?? VmStore.newId()
+    if (params.id !== undefined && (await stat(this.store.dirOf(id)).then(() => true, () => false))) {
+      throw new VireoError('ALREADY_EXISTS', `A VM with the id ${id} already exists.`, 'Create it without an id to get a new one.', { field: 'id' })
+    }
     const { config, diskBytes } = await this.draft(params, id)
     const dir = await this.store.createStaging(id)
     try {

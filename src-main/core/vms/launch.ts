@@ -1,10 +1,32 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { closeSync, constants, openSync, writeSync } from 'node:fs'
+import { copyFile, readFile, stat } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
 import { VireoError } from '../errors'
 import { QmpClient } from '../qmp/qmp-client'
+import type { VmConfig } from './config'
+import { filesToCheck, type LaunchPlan } from './launch-plan'
 import { QEMU_BINARY } from './qemu-args'
+
+/** Which of the files a launch plan depends on exist now (the plan's one fact from disk). */
+export async function presentFiles(config: VmConfig, vmDir: string): Promise<Set<string>> {
+  const paths = filesToCheck(config, vmDir)
+  const found = await Promise.all(paths.map((p) => stat(p).then(() => true, () => false)))
+  return new Set(paths.filter((_, i) => found[i]))
+}
+
+/**
+ * Makes what the plan says QEMU needs first. Never overwrites (a copy made meanwhile by
+ * another front end stays), and never makes the VM's folder again if it was deleted
+ * meanwhile (ENOENT, which the caller reports).
+ */
+export async function prepareLaunch(plan: LaunchPlan): Promise<void> {
+  for (const step of plan.prepare) {
+    await copyFile(step.from, step.to, constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error
+    })
+  }
+}
 
 export interface LaunchResult {
   pid: number

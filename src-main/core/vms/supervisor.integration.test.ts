@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pngInk } from '../../../e2e/support/png'
 import { testIsoPath } from '../../../e2e/support/test-iso'
 import { vmConfigSchema, type VmConfig } from './config'
-import { Supervisor, type HostFacts } from './supervisor'
+import type { HostFacts } from './launch-plan'
+import { Supervisor } from './supervisor'
 import type { VmRuntime } from './supervisor'
 
 // Real QEMU (TCG), real test installer ISO: install onto a disk, boot from it, and drive

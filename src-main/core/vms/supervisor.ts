@@ -1,23 +1,14 @@
 import { EventEmitter } from 'node:events'
-import { copyFile, link, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { link, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VireoError } from '../errors'
 import { ensurePrivateDir } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
-import { logTail, spawnQemu, waitForQmp, type LaunchResult } from './launch'
-import { buildQemuArgs, diskPath, type LaunchContext } from './qemu-args'
+import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
+import { planLaunch, runtimeFiles, type HostFacts, type LaunchPlan, type RuntimeFiles } from './launch-plan'
 import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
-
-/** What the supervisor needs to know about the host to launch a VM. */
-export interface HostFacts {
-  accel: 'kvm' | 'tcg'
-  kvmUsable: boolean
-  accelReason: string
-  uefi: { code: string; vars: string } | null
-  sandbox: boolean
-}
 
 export interface VmRuntime {
   state: VmState
@@ -61,8 +52,6 @@ interface LaunchRecord {
   startedAt: string
 }
 
-const SOCKET_PATH_MAX = 107
-
 const PANICKED: PauseRecord = {
   reason: 'guest-panic',
   detail: 'Its screen shows what the crash said. Reboot it, or force it off.',
@@ -97,17 +86,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return join(this.runtimeRoot, id)
   }
 
-  private sockets(id: string) {
-    const dir = this.runtimeDir(id)
-    return {
-      qmpSocket: join(dir, 'qmp.sock'),
-      ctlSocket: join(dir, 'ctl.sock'),
-      vncSocket: join(dir, 'vnc.sock'),
-      pidFile: join(dir, 'qemu.pid'),
-      launchFile: join(dir, 'launch.json'),
-      lastStopFile: join(dir, 'last-stop.json'),
-      lockFile: join(dir, 'start.lock'),
-    }
+  private sockets(id: string): RuntimeFiles {
+    return runtimeFiles(this.runtimeDir(id))
   }
 
   vncSocket(id: string): string {
@@ -266,25 +246,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
+  /**
+   * The plan of a start of this VM now: what it would run, and what would stop it. `made`:
+   * files that do not exist yet but will before it starts (a VM being created: its disks).
+   */
+  async plan(config: VmConfig, made: readonly string[] = []): Promise<LaunchPlan> {
+    const vmDir = this.vmDirOf(config.id)
+    const [host, present] = await Promise.all([this.hostFacts(), presentFiles(config, vmDir)])
+    for (const path of made) present.add(path)
+    return planLaunch({ config, host, vmDir, runtimeDir: this.runtimeDir(config.id), present })
+  }
+
   private async launch(config: VmConfig): Promise<VmRuntime> {
     const id = config.id
     const vmDir = this.vmDirOf(id)
-    const s = this.sockets(id)
-    for (const path of [s.qmpSocket, s.ctlSocket, s.vncSocket]) {
-      if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
-        throw new VireoError(
-          'HOST_UNSUPPORTED',
-          `The runtime folder path is too long for a socket (${path}).`,
-          'Set XDG_RUNTIME_DIR (or TMPDIR) to a shorter folder.',
-        )
-      }
-    }
-    const facts = await this.hostFacts()
-    const accel = resolveAccel(config, facts)
-    await checkFiles(config, vmDir)
-    const uefi = config.firmware === 'uefi' ? await uefiVars(facts, vmDir) : undefined
-    const ctx: LaunchContext = { vmDir, ...s, accel, sandbox: facts.sandbox, ...(uefi ? { uefi } : {}) }
-    const args = buildQemuArgs(config, ctx)
+    const plan = await this.plan(config)
+    const [problem] = plan.problems
+    if (problem !== undefined) throw new VireoError(problem.code, problem.message, problem.hint, problem.details)
+    if (plan.argv === null) throw new Error('a launch plan without problems has a command line')
+    const [, ...args] = plan.argv
+    const { accel, files: s } = plan
+    await prepareLaunch(plan)
     await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.pidFile, s.lastStopFile].map((p) => rm(p, { force: true })))
 
     const entry: Tracked = { runtime: { state: 'stopped' } }
@@ -627,48 +609,6 @@ async function lockHeldByOther(lockFile: string): Promise<boolean> {
 
 function alreadyRunning(name: string, what: string): VireoError {
   return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
-}
-
-function resolveAccel(config: VmConfig, facts: HostFacts): 'kvm' | 'tcg' {
-  if (config.accel === 'tcg') return 'tcg'
-  if (config.accel === 'kvm' && !facts.kvmUsable) {
-    throw new VireoError(
-      'HOST_UNSUPPORTED',
-      `This VM is set to use KVM, but KVM cannot be used here: ${facts.accelReason}`,
-      'Set its accelerator to Automatic (or TCG) to run it with software emulation.',
-    )
-  }
-  return config.accel === 'kvm' ? 'kvm' : facts.accel
-}
-
-async function checkFiles(config: VmConfig, vmDir: string): Promise<void> {
-  for (const disk of config.disks) {
-    const path = diskPath(disk, vmDir)
-    if (!(await exists(path))) {
-      throw new VireoError('FILE_MISSING', `The disk ${path} is missing.`, 'Restore the file, or remove the disk from this VM’s settings.', { path })
-    }
-  }
-  if (config.cdrom !== null && !(await exists(config.cdrom))) {
-    throw new VireoError(
-      'FILE_MISSING',
-      `The ISO ${config.cdrom} is missing (moved or deleted?).`,
-      'Eject it from the VM’s CD drive, or choose the ISO’s new location.',
-      { path: config.cdrom, eject: true },
-    )
-  }
-}
-
-/** A UEFI VM's own copy of the firmware's variable store (boot entries), in its folder. */
-export const UEFI_VARS_FILE = 'OVMF_VARS.fd'
-
-async function uefiVars(facts: HostFacts, vmDir: string): Promise<{ code: string; vars: string }> {
-  if (facts.uefi === null) {
-    throw new VireoError('HOST_UNSUPPORTED', 'This VM uses UEFI firmware, but OVMF is not installed.', 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).')
-  }
-  const vars = join(vmDir, UEFI_VARS_FILE)
-  // Into the VM's folder as it is: one deleted meanwhile is not made again (ENOENT).
-  if (!(await exists(vars))) await copyFile(facts.uefi.vars, vars)
-  return { code: facts.uefi.code, vars }
 }
 
 async function exists(path: string): Promise<boolean> {

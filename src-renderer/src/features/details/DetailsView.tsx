@@ -5,6 +5,7 @@ import { api } from '../../api/client'
 import type { ErrorInfo, VmDetails } from '../../api/types'
 import { navigate } from '../../app/route-store'
 import { CommandLine } from '../../ui/CommandLine'
+import { LaunchProblems } from '../../ui/LaunchProblems'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { formatBytes } from '../../ui/format'
 import { Icon } from '../../ui/icons'
@@ -88,6 +89,9 @@ export function DetailsView({ id }: { id: string }) {
           </dl>
           <HardwareEditor vm={vm} onSaved={setVm} />
           {summary !== undefined && summary.broken === null && <SnapshotsPanel key={summary.id} vm={summary} />}
+          {vm.launchProblems.length > 0 && (
+            <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />
+          )}
           {vm.argv !== null && (
             <section className="argv" aria-labelledby="argv-title">
               <h3 id="argv-title" className="section-title">

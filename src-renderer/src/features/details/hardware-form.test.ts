@@ -29,6 +29,7 @@ const vm: VmDetails = {
     },
   ],
   argv: null,
+  launchProblems: [],
 }
 
 describe('the details form', () => {

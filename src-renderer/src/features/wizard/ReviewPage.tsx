@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { CommandLine } from '../../ui/CommandLine'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { JobStatus } from '../../ui/JobStatus'
+import { LaunchProblems } from '../../ui/LaunchProblems'
 import { baseName, formatBytes, formatMiB } from '../../ui/format'
 import { WizardFooter } from './WizardFooter'
 import { createVm, useWizard } from './wizard-store'
@@ -44,8 +45,11 @@ export function ReviewPage() {
         <dd>{t(`firmware.${draft.firmware}`)}</dd>
       </dl>
       {busy === 'previewing' && <p className="muted">{t('common.loading')}</p>}
-      {preview !== null && (
+      {preview !== null && preview.argv !== null && (
         <CommandLine argv={preview.argv} label={t('wizard.review.commandLine')} />
+      )}
+      {preview !== null && preview.problems.length > 0 && (
+        <LaunchProblems title={t('wizard.review.cannotStart')} problems={preview.problems} />
       )}
       {error !== null && <ErrorNote error={error} />}
       {busy === 'creating' &&

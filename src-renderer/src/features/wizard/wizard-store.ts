@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { ApiError, toErrorInfo } from '../../api/api-error'
 import { api } from '../../api/client'
-import type { ErrorInfo, IsoInspection } from '../../api/types'
+import type { ErrorInfo, IsoInspection, Result } from '../../api/types'
 import { navigate } from '../../app/route-store'
 import { useHost } from '../host/host-store'
 import { useVms } from '../vm-list/vms-store'
@@ -30,7 +30,8 @@ interface WizardState {
   problems: Problems
   /** An error that belongs to no one field. */
   error: ErrorInfo | null
-  preview: { argv: string[]; diskPath: string } | null
+  /** The review's answer: the new VM's id, its command line or what would stop it. */
+  preview: Result<'previewVm'> | null
   candidates: IsoInspection[] | null
 }
 
@@ -170,7 +171,9 @@ export async function createVm(): Promise<void> {
   }
   set({ busy: 'creating', error: null })
   try {
-    const vm = await api.call('createVm', createParams(draft))
+    // The id the review showed, so that the VM made is the one whose command line was shown.
+    const id = get().preview?.id
+    const vm = await api.call('createVm', { ...createParams(draft), ...(id === undefined ? {} : { id }) })
     useVms.getState().upsert(vm)
     resetWizard()
     navigate({ name: 'console', id: vm.id })

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { vmConfigSchema, type VmConfig } from './config'
+import {
+  filesToCheck,
+  planLaunch,
+  type HostFacts,
+  type LaunchInputs,
+  type LaunchPlan,
+} from './launch-plan'
+
+// Golden files for whole launch plans (command line, files to prepare, problems), beside the
+// argv goldens: a change to what a start runs, or to what stops it, shows up in review.
+// Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run launch-plan
+const goldenDir = join(import.meta.dirname, 'golden', 'plans')
+
+function expectGolden(name: string, plan: LaunchPlan): void {
+  const file = join(goldenDir, `${name}.json`)
+  const text = `${JSON.stringify(plan, null, 2)}\n`
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text)
+  if (!existsSync(file)) {
+    throw new Error(
+      `No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run launch-plan, check it, commit it.`,
+    )
+  }
+  expect(text).toBe(readFileSync(file, 'utf8'))
+}
+
+const vmDir = '/home/ada/.local/share/vireo/vms/a1b2c3d4'
+const runtimeDir = '/run/user/1000/vireo/a1b2c3d4'
+const ovmf = { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.fd' }
+const tcgHost: HostFacts = {
+  accel: 'tcg',
+  kvmUsable: false,
+  accelReason: '/dev/kvm does not exist.',
+  uefi: ovmf,
+  sandbox: true,
+}
+const kvmHost: HostFacts = { ...tcgHost, accel: 'kvm', kvmUsable: true, accelReason: 'KVM works.' }
+
+const linux: VmConfig = vmConfigSchema.parse({
+  version: 1,
+  id: 'a1b2c3d4',
+  name: 'Fedora 40',
+  memoryMiB: 2048,
+  cpus: 2,
+  disks: [{ file: 'disk0.qcow2', format: 'qcow2' }],
+  cdrom: '/srv/iso/Fedora-Workstation-Live-x86_64-40.iso',
+  createdAt: '2026-01-01T00:00:00.000Z',
+})
+const uefi: VmConfig = { ...linux, firmware: 'uefi' }
+
+/** Inputs where every file the config names exists, less `missing`. */
+function inputs(
+  config: VmConfig,
+  host: HostFacts,
+  missing: string[] = [],
+  dirs = { vmDir, runtimeDir },
+): LaunchInputs {
+  const present = new Set(filesToCheck(config, dirs.vmDir).filter((p) => !missing.includes(p)))
+  return { config, host, ...dirs, present }
+}
+
+describe('planLaunch', () => {
+  it('runs an automatic VM with the accelerator the host check chose, and nothing stops it', () => {
+    const onTcg = planLaunch(inputs(linux, tcgHost))
+    const onKvm = planLaunch(inputs(linux, kvmHost))
+    expect(onTcg.problems).toEqual([])
+    expect(onTcg.argv?.slice(0, 1)).toEqual(['qemu-system-x86_64'])
+    expect(onTcg.argv?.join(' ')).toContain('-accel tcg -cpu max')
+    expect(onKvm.argv?.join(' ')).toContain('-accel kvm -cpu host')
+    expectGolden('auto-on-tcg', onTcg)
+  })
+
+  it('refuses a VM set to KVM where KVM cannot be used, saying why, and shows no command line', () => {
+    const plan = planLaunch(inputs({ ...linux, accel: 'kvm' }, tcgHost))
+    expect(plan.argv).toBeNull()
+    expect(plan.problems.map((p) => p.code)).toEqual(['HOST_UNSUPPORTED'])
+    expect(plan.problems[0]?.message).toContain('/dev/kvm does not exist.')
+    expectGolden('kvm-refused', plan)
+  })
+
+  it('gives a UEFI VM its own variable store, copied from OVMF’s on its first start only', () => {
+    const first = planLaunch(inputs(uefi, tcgHost, [join(vmDir, 'OVMF_VARS.fd')]))
+    const later = planLaunch(inputs(uefi, tcgHost))
+    expect(first.prepare).toEqual([
+      { kind: 'copy', from: ovmf.vars, to: join(vmDir, 'OVMF_VARS.fd') },
+    ])
+    expect(later.prepare).toEqual([])
+    expect(first.argv).toEqual(later.argv)
+    expect(first.argv).toContain(`if=pflash,format=raw,unit=1,file=${vmDir}/OVMF_VARS.fd`)
+    expectGolden('uefi-first-start', first)
+  })
+
+  it('refuses a UEFI VM where OVMF is not installed, rather than show a BIOS command line', () => {
+    const plan = planLaunch(inputs(uefi, { ...tcgHost, uefi: null }))
+    expect(plan.argv).toBeNull()
+    expect(plan.prepare).toEqual([])
+    expect(plan.problems[0]?.hint).toContain('sudo apt install ovmf')
+    expectGolden('uefi-without-ovmf', plan)
+  })
+
+  it('names each missing file: the disk to restore, the ISO to eject', () => {
+    const disk = join(vmDir, 'disk0.qcow2')
+    const plan = planLaunch(inputs(linux, tcgHost, [disk, linux.cdrom!]))
+    expect(plan.argv).toBeNull()
+    expect(plan.problems.map((p) => [p.code, p.details])).toEqual([
+      ['FILE_MISSING', { path: disk }],
+      ['FILE_MISSING', { path: linux.cdrom, eject: true }],
+    ])
+    expectGolden('missing-disk-and-iso', plan)
+  })
+
+  it('refuses a runtime folder too deep for a socket path, with the fix', () => {
+    const deep = `/tmp/${'d'.repeat(100)}/vireo/a1b2c3d4`
+    const plan = planLaunch(inputs(linux, tcgHost, [], { vmDir, runtimeDir: deep }))
+    expect(plan.problems).toHaveLength(1)
+    expect(plan.problems[0]?.message).toContain('too long for a socket')
+    expect(plan.problems[0]?.hint).toContain('XDG_RUNTIME_DIR')
+  })
+
+  it('puts every socket and pidfile of the command line in the VM’s runtime folder', () => {
+    const plan = planLaunch(inputs(linux, tcgHost))
+    for (const file of [
+      plan.files.qmpSocket,
+      plan.files.ctlSocket,
+      plan.files.vncSocket,
+      plan.files.pidFile,
+    ]) {
+      expect(file.startsWith(`${runtimeDir}/`)).toBe(true)
+      expect(plan.argv?.some((a) => a.includes(file))).toBe(true)
+    }
+  })
+})
