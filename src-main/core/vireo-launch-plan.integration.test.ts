@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../../e2e/support/test-iso'
 import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import { methods } from '../api/contract'
-import { VireoError } from './errors'
+import { vireoError } from './images/images-test-support'
 import { VireoHarness } from './testing/vireo-harness'
 import type { Vireo } from './vireo'
 import { processArgs } from './vms/qemu-process'
@@ -16,15 +16,6 @@ const harness = new VireoHarness('vireo-plan-')
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
 })
-
-async function rejection(promise: Promise<unknown>): Promise<VireoError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  if (!(error instanceof VireoError)) throw new Error(`expected a VireoError, got ${String(error)}`)
-  return error
-}
 
 async function pidOf(vireo: Vireo, id: string): Promise<number> {
   const { pid } = await vireo.supervisor.status(id)
@@ -70,7 +61,7 @@ describe('the launch plan, shown and run', () => {
     expect(vm.id).toBe(preview.id)
     expect(vm.disks[0]?.path).toBe(preview.diskPath)
     expect(vm.argv).toEqual(preview.argv)
-    const again = await rejection(
+    const again = await vireoError(
       vireo.createVm({ ...params, name: 'Reviewed twice', id: preview.id }),
     )
     expect(again.code).toBe('ALREADY_EXISTS')
@@ -90,7 +81,7 @@ describe('the launch plan, shown and run', () => {
     const details = await vireo.getVm({ id: vm.id })
     expect(details.argv).toBeNull()
     expect(details.launchProblems.map((p) => p.code)).toEqual(['FILE_MISSING'])
-    const refused = await rejection(vireo.startVm({ id: vm.id }))
+    const refused = await vireoError(vireo.startVm({ id: vm.id }))
     expect(refused.toJSON()).toEqual(details.launchProblems[0])
 
     const host = await vireo.hostCheck({ refresh: false })
@@ -100,6 +91,6 @@ describe('the launch plan, shown and run', () => {
     const kvm = await vireo.getVm({ id: vm.id })
     expect(kvm.argv).toBeNull()
     expect(kvm.launchProblems[0]?.message).toContain('set to use KVM')
-    expect((await rejection(vireo.startVm({ id: vm.id }))).toJSON()).toEqual(kvm.launchProblems[0])
+    expect((await vireoError(vireo.startVm({ id: vm.id }))).toJSON()).toEqual(kvm.launchProblems[0])
   })
 })
