@@ -77,15 +77,20 @@ describe('readIsoLabel (real ISOs made with xorriso)', () => {
  */
 async function asUnprivileged<T>(fn: () => Promise<T>): Promise<T> {
   if (process.geteuid?.() !== 0) return fn()
-  const groups = process.getgroups()
-  process.setgroups([])
-  process.setegid(NOBODY)
-  process.seteuid(NOBODY)
+  const { getgroups, setgroups, setegid, seteuid } = process
+  // Missing only off Linux or in a worker thread, where this switch cannot be made.
+  if (!getgroups || !setgroups || !setegid || !seteuid) {
+    throw new Error('cannot switch users here: run the test in a process of its own, on Linux')
+  }
+  const groups = getgroups()
+  setgroups([])
+  setegid(NOBODY)
+  seteuid(NOBODY)
   try {
     return await fn()
   } finally {
-    process.seteuid(0)
-    process.setegid(0)
-    process.setgroups(groups)
+    seteuid(0)
+    setegid(0)
+    setgroups(groups)
   }
 }
