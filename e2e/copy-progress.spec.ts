@@ -5,7 +5,7 @@ import { execa } from 'execa'
 import { callApi } from './support/page-api'
 import { pauseProcess } from './support/paused-process'
 import { expect, test, useVireoHost } from './pages/fixtures'
-import type { Page } from '@playwright/test'
+import { errors, type Locator, type Page } from '@playwright/test'
 
 useVireoHost()
 const work = mkdtempSync(join(tmpdir(), 'vireo-e2e-copy-'))
@@ -24,11 +24,12 @@ async function showsProgress(page: Page, words: string[], text: string): Promise
   const status = page.getByRole('status').filter({ hasText: text })
   try {
     await expect(status, 'the page shows the copy under way').toBeVisible()
-    // Until qemu-img has said how far it is, the bar has no value: let it run a little.
-    while (!(await status.textContent())?.match(/\d+ %$/)) {
+    // Until qemu-img has said how far it is, the bar has no value: let it run a little, then
+    // give the page the time it needs to show what qemu-img said, before letting it run on.
+    const withPercent = status.filter({ hasText: /\d+ %$/ })
+    while (!(await shows(withPercent))) {
       const running = await copy.step(2)
       expect(running, `the copy ended, and "${text}" never showed a percentage`).toBe(true)
-      await page.waitForTimeout(50)
     }
     const percent = Number(/(\d+) %$/.exec((await status.textContent()) ?? '')?.[1])
     expect(percent).toBeLessThan(100)
@@ -36,6 +37,17 @@ async function showsProgress(page: Page, words: string[], text: string): Promise
   } finally {
     copy.resume()
   }
+}
+
+/** Whether `locator` appears within a moment (the page catching up with an event). */
+async function shows(locator: Locator): Promise<boolean> {
+  return locator.waitFor({ timeout: 250 }).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof errors.TimeoutError) return false
+      throw error
+    },
+  )
 }
 
 test('importing and cloning a large disk show how far the copy has got', async ({ app, page }) => {

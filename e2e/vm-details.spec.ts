@@ -1,3 +1,4 @@
+import { freePort } from '../src-main/core/testing/free-port'
 import { callApi } from './support/page-api'
 import { testIsoPath } from './support/test-iso'
 import { expect, test, useVireoHost } from './pages/fixtures'
@@ -10,6 +11,8 @@ test('a VM made through every wizard page, then edited in its details, keeps the
   page,
 }) => {
   test.setTimeout(600_000)
+  // The VM is started with this forward below: a port of its own, not one something may hold.
+  const hostPort = await freePort()
 
   await test.step('every wizard page, with a Unicode name and the exact command line', async () => {
     await app.open('#/new')
@@ -42,7 +45,7 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await app.details.field('Memory (MiB)').fill('384')
     await app.details.field('Virtual CPUs').fill('2')
     await app.details.field('Boot order').selectOption({ label: 'CD/DVD, then disk' })
-    await app.details.addPortForward(2222, 22)
+    await app.details.addPortForward(hostPort, 22)
     await app.details.save()
   })
 
@@ -51,9 +54,11 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await expect(app.details.field('Memory (MiB)')).toHaveValue('384')
     await expect(app.details.field('Virtual CPUs')).toHaveValue('2')
     await expect(app.details.field('Boot order')).toHaveValue('cdrom,disk')
-    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue('2222')
+    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue(
+      String(hostPort),
+    )
     await expect(app.details.commandLine).toContainText('384')
-    await expect(app.details.commandLine).toContainText('2222')
+    await expect(app.details.commandLine).toContainText(`127.0.0.1:${hostPort}-:22`)
   })
 
   await test.step('a disk cannot shrink: the form says so at the field', async () => {
@@ -79,7 +84,9 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     })
     expect(page.url()).not.toBe(original)
     await expect(app.details.field('Memory (MiB)')).toHaveValue('384')
-    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue('2222')
+    await expect(app.details.hardware.getByLabel('Host port of rule 1')).toHaveValue(
+      String(hostPort),
+    )
     await page.getByRole('button', { name: 'All VMs' }).click()
     await expect(app.list.state('Copie 1')).toHaveText('Stopped')
     await expect(app.list.state(name)).toHaveText('Stopped')
@@ -87,7 +94,9 @@ test('a VM made through every wizard page, then edited in its details, keeps the
 
   const panel = page.getByRole('region', { name: 'Snapshots' })
   const snapshotRow = (snapshot: string) =>
-    panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: snapshot, exact: true }) })
+    panel
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: snapshot, exact: true }) })
 
   await test.step('a snapshot of the stopped VM is taken, a taken name refused at the field, reverted to', async () => {
     await app.list.act(name, 'Details')
@@ -124,7 +133,9 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await panel.getByRole('button', { name: 'Take snapshot' }).click()
     await expect(snapshotRow('en marche')).toContainText('Disks and memory', { timeout: 60_000 })
     await expect(panel).toContainText('can be gone back to once it is shut down')
-    await expect(panel.getByRole('button', { name: 'Revert to “avant la mise à jour”' })).toBeDisabled()
+    await expect(
+      panel.getByRole('button', { name: 'Revert to “avant la mise à jour”' }),
+    ).toBeDisabled()
 
     await panel.getByRole('button', { name: 'Revert to “en marche”' }).click()
     const revert = page.getByRole('dialog', { name: `Revert “${name}” to “en marche”?` })
@@ -132,11 +143,16 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await revert.getByRole('button', { name: 'Revert' }).click()
     await expect(revert).toBeHidden()
     await expect(panel.getByRole('alert')).toHaveCount(0)
-    await expect(page.getByRole('button', { name: 'Revert to “en marche”' })).toBeEnabled({ timeout: 60_000 })
+    await expect(page.getByRole('button', { name: 'Revert to “en marche”' })).toBeEnabled({
+      timeout: 60_000,
+    })
 
     for (const snapshot of ['en marche', 'avant la mise à jour']) {
       await panel.getByRole('button', { name: `Delete “${snapshot}”` }).click()
-      await page.getByRole('dialog', { name: `Delete snapshot “${snapshot}”?` }).getByRole('button', { name: 'Delete' }).click()
+      await page
+        .getByRole('dialog', { name: `Delete snapshot “${snapshot}”?` })
+        .getByRole('button', { name: 'Delete' })
+        .click()
       await expect(snapshotRow(snapshot)).toHaveCount(0, { timeout: 60_000 })
     }
     await expect(panel).toContainText('No snapshots yet')
