@@ -4,6 +4,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { app, BrowserWindow, protocol, session } from 'electron'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
+import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
 import { APP_SCHEME, ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
 
@@ -53,10 +54,11 @@ async function main(): Promise<void> {
   }
   await app.whenReady()
   protocol.handle(APP_SCHEME, serveRenderer)
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false),
-  )
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  // Every permission is denied, but fullscreen for our own page (the console's button).
+  const renderer = rendererLocation(process.env, app.isPackaged)
+  const permissions = permissionHandlers(renderer)
+  session.defaultSession.setPermissionRequestHandler(permissions.request)
+  session.defaultSession.setPermissionCheckHandler(permissions.check)
 
   const vireo = new Vireo({ paths, watch: true })
   await vireo.attachRunning()
@@ -74,12 +76,11 @@ async function main(): Promise<void> {
   // middle-click included, are denied by setWindowOpenHandler below.
   const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs')
   const window = new BrowserWindow(windowOptions(preload)) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
-  const renderer = rendererLocation(process.env, app.isPackaged)
-  const removeBridge = installIpcBridge(vireo, window, renderer.origin)
+  const removeBridge = installIpcBridge(vireo, window, renderer)
   const contents = window.webContents
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== renderer.origin) event.preventDefault()
+  contents.on('will-navigate', (event) => {
+    if (!isOwnUrl(event.url, renderer)) event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   // A crashed renderer takes no VM with it: reload the page, the VMs run on.
