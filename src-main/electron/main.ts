@@ -1,12 +1,12 @@
 import { createServer } from 'node:http'
-import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { join } from 'node:path'
 import { app, BrowserWindow, protocol, session } from 'electron'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
-import { APP_SCHEME, ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
+import { serveRenderer } from './renderer-protocol'
+import { APP_SCHEME, rendererLocation, windowOptions } from './window-options'
 
 // The desktop door: one window, the preload, one IPC bridge. Everything else is the core.
 
@@ -15,32 +15,6 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 const rendererDir = join(import.meta.dirname, '..', 'renderer')
-const types: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
-
-async function serveRenderer(request: Request): Promise<Response> {
-  const path = decodeURIComponent(new URL(request.url).pathname)
-  const file = join(rendererDir, normalize(path === '/' ? '/index.html' : path))
-  if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
-  try {
-    const body = await readFile(file)
-    return new Response(body, {
-      headers: {
-        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': ELECTRON_CSP,
-      },
-    })
-  } catch {
-    return new Response('Not found', { status: 404 })
-  }
-}
 
 async function main(): Promise<void> {
   const paths = resolvePaths()
@@ -53,7 +27,7 @@ async function main(): Promise<void> {
     return
   }
   await app.whenReady()
-  protocol.handle(APP_SCHEME, serveRenderer)
+  protocol.handle(APP_SCHEME, (request) => serveRenderer(rendererDir, request))
   // Every permission is denied, but fullscreen for our own page (the console's button).
   const renderer = rendererLocation(process.env, app.isPackaged)
   const permissions = permissionHandlers(renderer)
