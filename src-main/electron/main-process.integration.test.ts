@@ -14,9 +14,11 @@ import { windowOptions } from './window-options'
 const root = mkdtempSync(join(tmpdir(), 'vireo-main-'))
 const runtime = join(root, 'run')
 mkdirSync(runtime, { mode: 0o700 })
+// XDG_CONFIG_HOME: where Electron's default profile (and so its lock) would be, kept in here.
 const envFor = (name: string, extra: Record<string, string> = {}) => ({
   VIREO_HOME: join(root, name),
   XDG_RUNTIME_DIR: runtime,
+  XDG_CONFIG_HOME: join(root, 'config'),
   ...extra,
 })
 

@@ -47,9 +47,12 @@ export interface MainProcess {
   kill(): Promise<void>
 }
 
-/** Starts the built main process with `env` added, and waits until it has loaded or quit. */
+/**
+ * Starts the built main process with `env` added, and waits until it has loaded or quit.
+ * XDG_CONFIG_HOME is required: Electron's default profile, and so its lock, would be there.
+ */
 export async function launchMainProcess(
-  env: Record<string, string>,
+  env: Record<string, string> & { XDG_CONFIG_HOME: string },
   timeoutMs = 60_000,
 ): Promise<MainProcess> {
   if (!existsSync(bundle))
