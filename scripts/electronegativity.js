@@ -8,7 +8,9 @@ import { join } from 'node:path'
 
 const work = mkdtempSync(join(tmpdir(), 'vireo-eng-'))
 try {
-  cpSync('src-main/electron', join(work, 'electron'), { recursive: true, filter: (f) => !f.endsWith('.test.ts') })
+  // Not the tests, nor their helpers (testing/: the stand-in electron module is not shipped).
+  const shipped = (f) => !f.endsWith('.test.ts') && !/[/\\]testing([/\\]|$)/.test(f)
+  cpSync('src-main/electron', join(work, 'electron'), { recursive: true, filter: shipped })
   cpSync('out/renderer', join(work, 'renderer'), { recursive: true })
   const csv = join(work, 'findings.csv')
   const electron = JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')).version

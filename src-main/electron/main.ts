@@ -1,11 +1,12 @@
 import { createServer } from 'node:http'
-import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { join } from 'node:path'
 import { app, BrowserWindow, protocol, session } from 'electron'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
+import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
-import { APP_SCHEME, ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
+import { serveRenderer } from './renderer-protocol'
+import { APP_SCHEME, rendererLocation, windowOptions } from './window-options'
 
 // The desktop door: one window, the preload, one IPC bridge. Everything else is the core.
 
@@ -14,32 +15,6 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 const rendererDir = join(import.meta.dirname, '..', 'renderer')
-const types: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
-
-async function serveRenderer(request: Request): Promise<Response> {
-  const path = decodeURIComponent(new URL(request.url).pathname)
-  const file = join(rendererDir, normalize(path === '/' ? '/index.html' : path))
-  if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
-  try {
-    const body = await readFile(file)
-    return new Response(body, {
-      headers: {
-        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': ELECTRON_CSP,
-      },
-    })
-  } catch {
-    return new Response('Not found', { status: 404 })
-  }
-}
 
 async function main(): Promise<void> {
   const paths = resolvePaths()
@@ -52,11 +27,12 @@ async function main(): Promise<void> {
     return
   }
   await app.whenReady()
-  protocol.handle(APP_SCHEME, serveRenderer)
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false),
-  )
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  protocol.handle(APP_SCHEME, (request) => serveRenderer(rendererDir, request))
+  // Every permission is denied, but fullscreen for our own page (the console's button).
+  const renderer = rendererLocation(process.env, app.isPackaged)
+  const permissions = permissionHandlers(renderer)
+  session.defaultSession.setPermissionRequestHandler(permissions.request)
+  session.defaultSession.setPermissionCheckHandler(permissions.check)
 
   const vireo = new Vireo({ paths, watch: true })
   await vireo.attachRunning()
@@ -74,12 +50,11 @@ async function main(): Promise<void> {
   // middle-click included, are denied by setWindowOpenHandler below.
   const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs')
   const window = new BrowserWindow(windowOptions(preload)) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
-  const renderer = rendererLocation(process.env, app.isPackaged)
-  const removeBridge = installIpcBridge(vireo, window, renderer.origin)
+  const removeBridge = installIpcBridge(vireo, window, renderer)
   const contents = window.webContents
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== renderer.origin) event.preventDefault()
+  contents.on('will-navigate', (event) => {
+    if (!isOwnUrl(event.url, renderer)) event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   // A crashed renderer takes no VM with it: reload the page, the VMs run on.
