@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hostHeaderCheck } from './host-header'
+import { hostHeaderCheck, singleHost } from './host-header'
 
 const allowed = (bound: string, headers: (string | undefined)[]): (string | undefined)[] => {
   const check = hostHeaderCheck(bound, 8765)
@@ -73,5 +73,14 @@ describe('hostHeaderCheck (DNS rebinding)', () => {
       true,
       false,
     ])
+  })
+})
+
+describe('singleHost', () => {
+  it('is the one Host header; none when there is none or several', () => {
+    expect(singleHost(['Host', 'a:1', 'Cookie', 'x'])).toBe('a:1')
+    expect(singleHost(['host', 'a:1'])).toBe('a:1')
+    expect(singleHost(['Cookie', 'x'])).toBeUndefined()
+    expect(singleHost(['Host', 'a:1', 'HOST', 'evil.example'])).toBeUndefined()
   })
 })

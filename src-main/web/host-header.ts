@@ -49,3 +49,16 @@ function splitHost(header: string): { name: string; port: number } | null {
 function literal(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host
 }
+
+/**
+ * The request's one Host header, from its raw headers; undefined when it has none or several
+ * (Node keeps the first of several: `Host: 127.0.0.1:PORT` then `Host: evil.example` must not
+ * pass as the first alone).
+ */
+export function singleHost(rawHeaders: readonly string[]): string | undefined {
+  const values: string[] = []
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]?.toLowerCase() === 'host') values.push(rawHeaders[i + 1] ?? '')
+  }
+  return values.length === 1 ? values[0] : undefined
+}

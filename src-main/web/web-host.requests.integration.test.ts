@@ -25,6 +25,7 @@ const hosts: WebHost[] = []
 beforeAll(() => {
   vireo = new Vireo({
     paths: resolvePaths({ VIREO_HOME: join(root, 'home'), XDG_RUNTIME_DIR: join(root, 'run') }),
+    watch: false,
   })
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
@@ -115,6 +116,10 @@ describe('Security: the Host header must name the address the host listens on (D
     }
     const noHost = await rawRequest(port, `GET / HTTP/1.0\r\n${cookie}\r\n`)
     expect(noHost.status).toBe(421)
+    // Two Host headers (Node would keep the first): refused, as a request and as an upgrade.
+    const two = `Host: evil.example:${port}\r\n${cookie}`
+    expect((await rawRequest(port, get('/', port, two))).status).toBe(421)
+    expect((await rawRequest(port, get('/api', port, two + upgrade))).status).toBe(421)
     // The API socket itself, with the token, through a rebound name.
     const api = `/api?token=${token}`
     expect((await rawRequest(port, get(api, port, upgrade, `evil.example:${port}`))).status).toBe(

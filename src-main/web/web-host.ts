@@ -7,7 +7,7 @@ import type { EventSource } from '../api/wire'
 import { VireoError } from '../core/errors'
 import { serveApiSocket } from './api-socket'
 import { COOKIE_NAME, isAuthorized, isSameOrigin, requestToken, tokenProblem } from './auth'
-import { hostHeaderCheck } from './host-header'
+import { hostHeaderCheck, singleHost } from './host-header'
 import { parseRequestTarget, withoutToken } from './request-target'
 import { guardRequest, guardUpgrade, refuseUpgrade } from './request-guard'
 import { securityHeaders, serveStatic } from './static-files'
@@ -50,51 +50,56 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let hostAllowed: (header: string | undefined) => boolean = () => false
   let boundOrigin = ''
 
+  const handle = guardRequest(async (req, res) => {
+    const target = parseRequestTarget(req.url)
+    if (target === null) {
+      res.writeHead(400, text)
+      res.end('Bad request: the address could not be read.')
+      return
+    }
+    if (!hostAllowed(singleHost(req.rawHeaders))) {
+      res.writeHead(421, text)
+      res.end(`Misdirected request: this Vireo web host answers only as ${boundOrigin}.`)
+      return
+    }
+    if (!isAuthorized(req, target, options.token)) {
+      res.writeHead(401, text)
+      res.end('Unauthorized: open the URL that `vireo web` printed (it carries the token).')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...securityHeaders(), Allow: 'GET, HEAD' })
+      res.end()
+      return
+    }
+    if (requestToken(req, target).fromQuery) {
+      // The cookie carries the token from now on: take it out of the address bar and history.
+      res.writeHead(303, {
+        ...securityHeaders(),
+        'Set-Cookie': `${COOKIE_NAME}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: withoutToken(target),
+        'Cache-Control': 'no-store',
+      })
+      res.end()
+      return
+    }
+    await serveStatic(options.staticDir, target.decodedPath, res)
+  })
   const server = createServer(
     { headersTimeout: options.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1000 },
-    guardRequest(async (req, res) => {
-      const target = parseRequestTarget(req.url)
-      if (target === null) {
-        res.writeHead(400, text)
-        res.end('Bad request: the address could not be read.')
-        return
-      }
-      if (!hostAllowed(req.headers.host)) {
-        res.writeHead(421, text)
-        res.end(`Misdirected request: this Vireo web host answers only as ${boundOrigin}.`)
-        return
-      }
-      if (!isAuthorized(req, target, options.token)) {
-        res.writeHead(401, text)
-        res.end('Unauthorized: open the URL that `vireo web` printed (it carries the token).')
-        return
-      }
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { ...securityHeaders(), Allow: 'GET, HEAD' })
-        res.end()
-        return
-      }
-      if (requestToken(req, target).fromQuery) {
-        // The cookie carries the token from now on: take it out of the address bar and history.
-        res.writeHead(303, {
-          ...securityHeaders(),
-          'Set-Cookie': `${COOKIE_NAME}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
-          Location: withoutToken(target),
-          'Cache-Control': 'no-store',
-        })
-        res.end()
-        return
-      }
-      await serveStatic(options.staticDir, target.decodedPath, res)
-    }),
+    handle,
   )
+  // No request here has a body to wait for: `Expect: 100-continue` gets the answer at once
+  // (Node would say "100 Continue" first, to anyone, before any check).
+  server.on('checkContinue', handle)
 
   server.on(
     'upgrade',
     guardUpgrade((req, socket, head) => {
       const target = parseRequestTarget(req.url)
       if (target === null) return refuseUpgrade(socket, 400, 'Bad Request')
-      if (!hostAllowed(req.headers.host)) return refuseUpgrade(socket, 421, 'Misdirected Request')
+      if (!hostAllowed(singleHost(req.rawHeaders)))
+        return refuseUpgrade(socket, 421, 'Misdirected Request')
       const isConsole = target.path.startsWith('/console/')
       if (!isAuthorized(req, target, options.token, { query: !isConsole }) || !isSameOrigin(req)) {
         return refuseUpgrade(socket, 401, 'Unauthorized')
@@ -109,6 +114,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         refuseUpgrade(socket, 404, 'Not Found')
       }
     }),
+  )
+
+  // CONNECT (a proxy's method) is not answered by Node at all when nobody listens for it.
+  server.on(
+    'connect',
+    guardUpgrade((_req, socket) => refuseUpgrade(socket, 405, 'Method Not Allowed')),
   )
 
   await listen(server, options.host, options.port)
