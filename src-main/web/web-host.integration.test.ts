@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { testIsoPath } from '../../e2e/support/test-iso'
@@ -10,6 +9,7 @@ import { createDispatcher } from '../api/dispatch'
 import type { ServerMessage } from '../api/wire'
 import { RfbTestClient, refusalStatus } from '../core/console/testing/rfb-test-client'
 import { resolvePaths } from '../core/paths'
+import { killQemus, qemuPids } from '../core/testing/fault-support'
 import { Vireo } from '../core/vireo'
 import { COOKIE_NAME } from './auth'
 import { startWebHost, type WebHost } from './web-host'
@@ -51,7 +51,8 @@ class ApiSocket {
   }
   async ok<T>(method: MethodName, params: unknown): Promise<T> {
     const reply = await this.call(method, params)
-    if (reply.type !== 'reply' || !reply.ok) throw new Error(`${method} failed: ${JSON.stringify(reply)}`)
+    if (reply.type !== 'reply' || !reply.ok)
+      throw new Error(`${method} failed: ${JSON.stringify(reply)}`)
     return reply.result as T
   }
 }
@@ -74,9 +75,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await web.close()
   vireo.dispose()
-  await execa('pkill', ['-KILL', '-f', `guest=web-`], { reject: false })
+  // Only this test's QEMUs (their command lines name its VIREO_HOME), by pid; each test
+  // stops what it started, so none should be left.
+  const leftover = qemuPids(home)
+  await killQemus(home)
   rmSync(home, { recursive: true, force: true })
   rmSync(staticDir, { recursive: true, force: true })
+  expect(leftover).toEqual([])
 })
 
 describe('HTTP', () => {
@@ -88,14 +93,15 @@ describe('HTTP', () => {
     }
   })
 
-  it('serves the UI with the token and sets an HttpOnly, SameSite=Strict cookie', async () => {
-    const res = await fetch(web.url)
-    expect(res.status).toBe(200)
-    expect(await res.text()).toContain('<title>Vireo</title>')
-    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+  it('takes the token into an HttpOnly, SameSite=Strict cookie and out of the URL, then serves the UI with the cookie', async () => {
+    const res = await fetch(web.url, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/')
+    expect(res.headers.get('set-cookie')).toBe(`${cookie}; HttpOnly; SameSite=Strict; Path=/`)
     const again = await fetch(`${base}/`, { headers: { cookie } })
     expect(again.status).toBe(200)
+    expect(await again.text()).toContain('<title>Vireo</title>')
+    expect(again.headers.get('content-security-policy')).toContain("default-src 'self'")
   })
 
   it('never serves a file outside the UI folder', async () => {
@@ -114,10 +120,12 @@ describe('API WebSocket', () => {
     const ws = base.replace('http', 'ws')
     expect((await refusalStatus(`${ws}/api`)).status).toBe(401)
     expect((await refusalStatus(`${ws}/api?token=nope`)).status).toBe(401)
-    expect((await refusalStatus(`${ws}/api?token=${token}`, { origin: 'http://evil.example' })).status).toBe(401)
+    expect(
+      (await refusalStatus(`${ws}/api?token=${token}`, { origin: 'http://evil.example' })).status,
+    ).toBe(401)
   })
 
-  it('answers every method of the contract with a typed reply', async () => {
+  it('answers every method of the contract, for a VM that does not exist, with a typed error', async () => {
     const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api`, { cookie })
     const sample: Record<MethodName, unknown> = {
       hostCheck: {},
@@ -152,7 +160,16 @@ describe('API WebSocket', () => {
       const reply = await api.call(method, params)
       expect(reply.type, method).toBe('reply')
       if (reply.type === 'reply' && !reply.ok) {
-        expect(['NOT_FOUND', 'INVALID_INPUT', 'NOT_RUNNING', 'FILE_MISSING'], `${method}: ${reply.error.message}`).toContain(reply.error.code)
+        expect(
+          ['NOT_FOUND', 'INVALID_INPUT', 'NOT_RUNNING', 'FILE_MISSING'],
+          `${method}: ${reply.error.message}`,
+        ).toContain(reply.error.code)
+      } else {
+        // Only the methods that need no VM succeed here; their results are checked below.
+        expect(
+          ['hostCheck', 'listVms', 'previewVm', 'inspectIso', 'listIsoCandidates', 'browseFiles'],
+          method,
+        ).toContain(method)
       }
     }
     api.ws.close()
@@ -163,11 +180,127 @@ describe('API WebSocket', () => {
     const bad = await api.call('createVm', { name: 'x', source: { kind: 'iso' }, memoryMiB: -1 })
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     const unknown = await api.call('rm -rf /', {})
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Unknown method/) } })
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Unknown method/) },
+    })
     const inspect = await api.call('inspectIso', { path: 'relative.iso' })
     expect(inspect).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     const list = await api.call('listVms', {})
     expect(list).toMatchObject({ ok: true })
+    api.ws.close()
+  })
+})
+
+describe('successful results through the web host', () => {
+  it('every method of the contract gives its real result (a stopped VM, then a running one)', async () => {
+    const api = await ApiSocket.open(`${base.replace('http', 'ws')}/api`, { cookie })
+    const proven = new Set<string>()
+    const ok = async <T>(method: MethodName, params: unknown): Promise<T> => {
+      const result = await api.ok<T>(method, params)
+      proven.add(method)
+      return result
+    }
+    const iso = testIsoPath()
+
+    const host = await ok<{ ok: boolean; qemu: { version: string } | null; cpus: number }>(
+      'hostCheck',
+      {},
+    )
+    expect(host.ok).toBe(true)
+    expect(host.qemu?.version).toMatch(/^\d+\.\d+/)
+    expect(host.cpus).toBeGreaterThan(0)
+    const inspected = await ok<{ path: string; label: string | null; sizeBytes: number }>(
+      'inspectIso',
+      { path: iso },
+    )
+    expect(inspected).toMatchObject({ path: iso, label: expect.any(String) })
+    expect(inspected.sizeBytes).toBeGreaterThan(0)
+    // Browsing starts in the home folder (VIREO_ISO_DIRS adds others).
+    const folder = await ok<{ dir: string; roots: string[]; entries: unknown[] }>('browseFiles', {})
+    expect(folder.roots).toContain(homedir())
+    expect(folder.dir).toBe(homedir())
+    expect(Array.isArray(folder.entries)).toBe(true)
+    expect(Array.isArray(await ok('listIsoCandidates', {}))).toBe(true)
+    const params = {
+      name: 'web-results',
+      source: { kind: 'none' },
+      diskSize: '64M',
+      memoryMiB: 128,
+      cpus: 1,
+    }
+    const preview = await ok<{ argv: string[]; diskPath: string }>('previewVm', params)
+    expect(preview.argv[0]).toMatch(/qemu-system-x86_64$/)
+    expect(preview.argv).toContain('guest=web-results,debug-threads=on')
+
+    const vm = await ok<{
+      id: string
+      name: string
+      state: string
+      memoryMiB: number
+      argv: string[]
+    }>('createVm', params)
+    expect(vm).toMatchObject({ name: 'web-results', state: 'stopped', memoryMiB: 128 })
+    expect(await ok('getVm', { id: vm.id })).toMatchObject({
+      id: vm.id,
+      name: 'web-results',
+      cpus: 1,
+    })
+    expect(await ok('listVms', {})).toEqual([
+      expect.objectContaining({ id: vm.id, state: 'stopped' }),
+    ])
+    expect(await ok('updateVm', { id: vm.id, changes: { memoryMiB: 160 } })).toMatchObject({
+      memoryMiB: 160,
+    })
+    expect(await ok('listSnapshots', { id: vm.id })).toEqual([])
+    expect(await ok('takeSnapshot', { id: vm.id, name: 'before' })).toEqual([
+      expect.objectContaining({ name: 'before' }),
+    ])
+    expect(await ok('revertSnapshot', { id: vm.id, name: 'before' })).toEqual([
+      expect.objectContaining({ name: 'before' }),
+    ])
+    expect(await ok('deleteSnapshot', { id: vm.id, name: 'before' })).toEqual([])
+    const clone = await ok<{ id: string; name: string }>('cloneVm', {
+      id: vm.id,
+      name: 'web-results-copy',
+    })
+    expect(clone.id).not.toBe(vm.id)
+    expect(clone.name).toBe('web-results-copy')
+    expect(await ok('deleteVm', { id: clone.id, deleteDisks: true })).toEqual({
+      deleted: true,
+      keptDisks: [],
+    })
+
+    // Running: it stays in its firmware (a blank disk, no ISO) until forced off.
+    expect(await ok('startVm', { id: vm.id })).toMatchObject({ state: 'running' })
+    expect(await ok('pauseVm', { id: vm.id })).toMatchObject({ state: 'paused' })
+    expect(await ok('resumeVm', { id: vm.id })).toMatchObject({ state: 'running' })
+    expect(await ok('insertIso', { id: vm.id, path: iso })).toMatchObject({ cdrom: iso })
+    expect(await ok('ejectIso', { id: vm.id })).toMatchObject({ cdrom: null })
+    const shot = await ok<{ png: string; width: number; height: number }>('screenshot', {
+      id: vm.id,
+    })
+    expect(Buffer.from(shot.png, 'base64').subarray(1, 4).toString()).toBe('PNG')
+    expect(shot.width).toBeGreaterThan(0)
+    const endpoint = await ok<{ path: string; expiresAt: string }>('consoleEndpoint', { id: vm.id })
+    expect(endpoint.path).toMatch(new RegExp(`^/console/${vm.id}\\?token=.+`))
+    expect(Date.parse(endpoint.expiresAt)).toBeGreaterThan(Date.now())
+    expect(await ok('rebootVm', { id: vm.id })).toMatchObject({ state: 'running' })
+    expect(await ok('logTail', { id: vm.id, log: 'qemu' })).toMatchObject({
+      lines: expect.any(Array),
+    })
+    const off = await ok<{ state: string; lastStop: { reason: string } | null }>('forceOffVm', {
+      id: vm.id,
+    })
+    expect(off).toMatchObject({ state: 'stopped', lastStop: { reason: 'forced' } })
+    expect(qemuPids(home)).toEqual([])
+    expect(await ok('deleteVm', { id: vm.id, deleteDisks: true })).toMatchObject({ deleted: true })
+    expect(await ok('listVms', {})).toEqual([])
+
+    // An ACPI shutdown needs a guest that answers it: the installed test system, in
+    // supervisor.integration (shuts down through ACPI) and cli.integration (a VM's life).
+    const elsewhere = ['shutdownVm']
+    expect([...proven, ...elsewhere].sort()).toEqual(Object.keys(methods).sort())
     api.ws.close()
   })
 })
@@ -190,7 +323,11 @@ describe('VMs and consoles through the web host', () => {
     const names: string[] = []
     for (const id of ids) {
       const endpoint = await api.ok<{ path: string }>('consoleEndpoint', { id })
-      const rfb = await RfbTestClient.open(`${base.replace('http', 'ws')}${endpoint.path}`, ['binary'], { headers: { cookie } })
+      const rfb = await RfbTestClient.open(
+        `${base.replace('http', 'ws')}${endpoint.path}`,
+        ['binary'],
+        { headers: { cookie } },
+      )
       const init = await rfb.handshake()
       expect(init.width).toBeGreaterThan(0)
       const update = await rfb.requestFramebuffer(init)
@@ -219,7 +356,9 @@ describe('VMs and consoles through the web host', () => {
     })
     const viewer = async (): Promise<RfbTestClient> => {
       const endpoint = await api.ok<{ path: string }>('consoleEndpoint', { id: vm.id })
-      return RfbTestClient.open(`${base.replace('http', 'ws')}${endpoint.path}`, ['binary'], { headers: { cookie } })
+      return RfbTestClient.open(`${base.replace('http', 'ws')}${endpoint.path}`, ['binary'], {
+        headers: { cookie },
+      })
     }
     const first = await viewer()
     const init = await first.handshake()
