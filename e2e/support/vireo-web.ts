@@ -28,7 +28,10 @@ export async function startVireoWeb(
   const child = spawn(
     process.execPath,
     ['bin/vireo.js', 'web', '--port', String(options.port ?? 0)],
-    { env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   const url = await webHostUrl(child)
   return {
@@ -51,10 +54,14 @@ export async function removeHome(home: string): Promise<void> {
   const { execFileSync } = await import('node:child_process')
   try {
     const vms = JSON.parse(
-      execFileSync(process.execPath, ['bin/vireo.js', 'list', '--json'], { env: { ...process.env, VIREO_HOME: home } }).toString(),
+      execFileSync(process.execPath, ['bin/vireo.js', 'list', '--json'], {
+        env: { ...process.env, VIREO_HOME: home },
+      }).toString(),
     ) as { id: string; state: string }[]
     for (const vm of vms.filter((v) => v.state !== 'stopped' && v.state !== 'crashed')) {
-      execFileSync(process.execPath, ['bin/vireo.js', 'stop', vm.id], { env: { ...process.env, VIREO_HOME: home } })
+      execFileSync(process.execPath, ['bin/vireo.js', 'stop', vm.id], {
+        env: { ...process.env, VIREO_HOME: home },
+      })
     }
   } catch {
     // Nothing listed: nothing to stop.

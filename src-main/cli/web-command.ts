@@ -15,7 +15,9 @@ export async function runWeb(values: CliValues): Promise<number> {
   // Not passed on to the QEMUs and qemu-imgs this host starts.
   delete process.env.VIREO_TOKEN
   if (!isLoopback(host)) {
-    console.warn(`vireo: WARNING: listening on ${host}, not loopback. Anyone who can reach it and learns the token controls your VMs; prefer an SSH tunnel.`)
+    console.warn(
+      `vireo: WARNING: listening on ${host}, not loopback. Anyone who can reach it and learns the token controls your VMs; prefer an SSH tunnel.`,
+    )
   }
   const vireo = new Vireo({ paths: resolvePaths(), watch: true })
   let web: WebHost
@@ -36,7 +38,9 @@ export async function runWeb(values: CliValues): Promise<number> {
     throw error
   }
   console.log(`Vireo is running at ${web.url}`)
-  console.log('Open that URL in a browser (it carries the access token). Ctrl+C stops the web host; VMs keep running.')
+  console.log(
+    'Open that URL in a browser (it carries the access token). Ctrl+C stops the web host; VMs keep running.',
+  )
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
