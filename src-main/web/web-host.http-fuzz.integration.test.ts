@@ -10,9 +10,10 @@ import { preview, rawRequest, slowClient } from './testing/raw-http'
 // FAULTS 36: the HTTP layer under fire, as dispatch.fuzz does the API. Random and malformed
 // requests (request lines, targets, methods, versions, headers huge and broken, upgrades) on
 // raw sockets to a real `vireo web` process, a few at a time, while one client drips a request
-// a byte at a time and another API client works on. Every request gets an HTTP answer, never a
-// 500, and nothing without the token and the right Host gets past 4xx; the process stays up;
-// the other clients are unaffected. Bounded by count. Replay with VIREO_HTTP_FUZZ_SEED.
+// a byte at a time, another connects and sends nothing, and an API client works on. Every
+// request gets an HTTP answer, never a 500, and nothing without the token and the right Host
+// gets past 4xx; the process stays up; the other clients are unaffected. Bounded by count.
+// Replay with VIREO_HTTP_FUZZ_SEED.
 const SEED = Number(process.env.VIREO_HTTP_FUZZ_SEED ?? 0x5eed_0036)
 const REQUESTS = Number(process.env.VIREO_HTTP_FUZZ_REQUESTS ?? 1500)
 const CONCURRENCY = 6
@@ -256,6 +257,8 @@ describe('FAULTS 36: hostile and malformed HTTP requests', () => {
       `GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`,
       150,
     )
+    // And one that connects and says nothing at all.
+    const idle = slowClient(port, '', 150)
 
     const seen = new Map<number | null, number>()
     let next = 0
@@ -287,6 +290,8 @@ describe('FAULTS 36: hostile and malformed HTTP requests', () => {
     await until('the slow client to be let go', () => drip.closed, 30_000, 100)
     expect(drip.received).toMatch(/^HTTP\/1\.1 408 /)
     drip.stop()
+    await until('the idle client to be let go', () => idle.closed, 30_000, 100)
+    expect(idle.received).toMatch(/^HTTP\/1\.1 408 /)
     // Nothing failed inside the host (a handler failure is logged as "… failed").
     expect(stderr).not.toMatch(/failed/)
     if (process.env.VIREO_HTTP_FUZZ_SHOW === '1') console.log([...seen.entries()])
