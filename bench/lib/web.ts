@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import type { Events, Input, MethodName, Results } from '../../src-main/api/contract'
 import type { ServerMessage } from '../../src-main/api/wire'
-import { webHostUrl } from '../../src-main/cli/testing/web-url'
+import { testWebToken, webHostUrl } from '../../src-main/cli/testing/web-url'
 import { onCleanup, trackPid, untrackPid } from './cleanup'
 import { vireoEnv, type BenchContext } from './context'
 
@@ -19,11 +18,11 @@ export interface WebHostProcess {
 
 /** `vireo web` from the built app on a free loopback port, with its own VIREO_HOME. */
 export async function startWebHost(ctx: BenchContext, home: string): Promise<WebHostProcess> {
-  const token = randomBytes(24).toString('base64url')
+  const token = testWebToken()
   const child = spawn(
     process.execPath,
-    [join(ctx.repo, 'bin', 'vireo.js'), 'web', '--host', '127.0.0.1', '--port', '0', '--token', token],
-    { cwd: ctx.repo, env: vireoEnv(ctx, home), stdio: ['ignore', 'pipe', 'pipe'] },
+    [join(ctx.repo, 'bin', 'vireo.js'), 'web', '--host', '127.0.0.1', '--port', '0'],
+    { cwd: ctx.repo, env: { ...vireoEnv(ctx, home), VIREO_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   trackPid(child.pid)
   const url = await webHostUrl(child)

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { webHostUrl } from '../../src-main/cli/testing/web-url'
+import { testWebToken, webHostUrl } from '../../src-main/cli/testing/web-url'
 
 export interface VireoWeb {
   /** The URL with the token, as `vireo web` printed it. */
@@ -24,11 +24,14 @@ export async function startVireoWeb(
   options: { home?: string; port?: number; token?: string } = {},
 ): Promise<VireoWeb> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vireo-e2e-'))
-  const token = options.token ?? `e2e${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
+  const token = options.token ?? testWebToken()
   const child = spawn(
     process.execPath,
-    ['bin/vireo.js', 'web', '--port', String(options.port ?? 0), '--token', token],
-    { env: { ...process.env, VIREO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['bin/vireo.js', 'web', '--port', String(options.port ?? 0)],
+    {
+      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   const url = await webHostUrl(child)
   return {
@@ -51,10 +54,14 @@ export async function removeHome(home: string): Promise<void> {
   const { execFileSync } = await import('node:child_process')
   try {
     const vms = JSON.parse(
-      execFileSync(process.execPath, ['bin/vireo.js', 'list', '--json'], { env: { ...process.env, VIREO_HOME: home } }).toString(),
+      execFileSync(process.execPath, ['bin/vireo.js', 'list', '--json'], {
+        env: { ...process.env, VIREO_HOME: home },
+      }).toString(),
     ) as { id: string; state: string }[]
     for (const vm of vms.filter((v) => v.state !== 'stopped' && v.state !== 'crashed')) {
-      execFileSync(process.execPath, ['bin/vireo.js', 'stop', vm.id], { env: { ...process.env, VIREO_HOME: home } })
+      execFileSync(process.execPath, ['bin/vireo.js', 'stop', vm.id], {
+        env: { ...process.env, VIREO_HOME: home },
+      })
     }
   } catch {
     // Nothing listed: nothing to stop.

@@ -19,7 +19,9 @@ export const cliOptions = {
   refresh: { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
+  // Refused with what to do instead (a command line is public): see web-token.ts.
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   log: { type: 'string' },
   lines: { type: 'string' },
 } as const
@@ -51,6 +53,7 @@ export const usage = `Usage: vireo <command> [options]
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
   snapshot list VM | take VM NAME | revert VM NAME | delete VM NAME   (qcow2 disks; of a running VM, with its memory)
   delete VM [--keep-disks]
-  web [--host 127.0.0.1] [--port N] [--token T]   serve the UI and API on loopback
+  web [--host 127.0.0.1] [--port N] [--token-file PATH]   serve the UI and API on loopback
+                                    (token: VIREO_TOKEN or --token-file, else a random one)
 
 VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).`

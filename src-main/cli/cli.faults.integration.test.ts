@@ -21,7 +21,7 @@ import { WebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostReport, VmSummary } from '../api/types'
 import { COOKIE_NAME } from '../web/auth'
-import { webHostUrl } from './testing/web-url'
+import { testWebToken, webHostUrl } from './testing/web-url'
 import { resolvePaths } from '../core/paths'
 import { RfbTestClient } from '../core/console/testing/rfb-test-client'
 import { killQemus, procStatus, qemuPids, tcpListeners, until } from '../core/testing/fault-support'
@@ -258,9 +258,9 @@ describe('the web host', () => {
   })
 
   it('stopping `vireo web` closes the consoles it serves, says why, and exits at once; the VM runs on', async () => {
-    const token = 'faults-console-token'
-    const web = spawn(process.execPath, [bin, 'web', '--port', '0', '--token', token], {
-      env: { ...process.env, ...env },
+    const token = testWebToken()
+    const web = spawn(process.execPath, [bin, 'web', '--port', '0'], {
+      env: { ...process.env, ...env, VIREO_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const exited = new Promise((resolve) => web.once('exit', resolve))

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { Reply } from '../api/dispatch'
+import { toErrorInfo } from '../core/errors'
 import { callMessageSchema, forwardEvents, type EventSource, type ServerMessage } from '../api/wire'
 
 const MAX_MESSAGE_BYTES = 1024 * 1024
@@ -35,6 +36,10 @@ export function serveApiSocket(
       return
     }
     const { id, method, params } = call.data
-    void dispatch(method, params).then((reply) => send({ type: 'reply', id, ...reply }))
+    // The dispatcher answers every call with a reply; should it ever reject, the caller still
+    // gets one (INTERNAL), and the host carries on.
+    void dispatch(method, params)
+      .catch((error: unknown): Reply => ({ ok: false, error: toErrorInfo(error) }))
+      .then((reply) => send({ type: 'reply', id, ...reply }))
   })
 }

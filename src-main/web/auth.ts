@@ -1,10 +1,37 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import type { RequestTarget } from './request-target'
 
 export const COOKIE_NAME = 'vireo_token'
 
+/** The shortest token a user may choose (`VIREO_TOKEN`, `--token-file`). */
+export const MIN_TOKEN_LENGTH = 32
+
 export function newToken(): string {
   return randomBytes(32).toString('base64url')
+}
+
+/**
+ * Why a token cannot be the web host's secret, or null when it can. An empty one would let
+ * an empty cookie in; one with other characters would not survive a cookie or the URL.
+ * (The length rule is the CLI's, where a person picks a token: `userTokenProblem`.)
+ */
+export function tokenProblem(token: string): string | null {
+  if (token === '') return 'The token is empty, which would turn authentication off.'
+  if (!/^[A-Za-z0-9._~+/=-]+$/.test(token)) {
+    return 'The token may hold only letters, digits and - . _ ~ + / =.'
+  }
+  return null
+}
+
+/** `tokenProblem`, and at least MIN_TOKEN_LENGTH characters. */
+export function userTokenProblem(token: string): string | null {
+  const problem = tokenProblem(token)
+  if (problem !== null) return problem
+  if (token.length < MIN_TOKEN_LENGTH) {
+    return `The token is ${token.length} characters long; it needs at least ${MIN_TOKEN_LENGTH}.`
+  }
+  return null
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -19,10 +46,10 @@ function sameSecret(a: string, b: string): boolean {
  */
 export function requestToken(
   req: IncomingMessage,
+  target: RequestTarget,
   options: { query: boolean } = { query: true },
 ): { token: string | null; fromQuery: boolean } {
-  const url = new URL(req.url ?? '/', 'http://localhost')
-  const query = options.query ? url.searchParams.get('token') : null
+  const query = options.query ? target.query.get('token') : null
   if (query !== null) return { token: query, fromQuery: true }
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
@@ -33,10 +60,11 @@ export function requestToken(
 
 export function isAuthorized(
   req: IncomingMessage,
+  target: RequestTarget,
   secret: string,
   options: { query: boolean } = { query: true },
 ): boolean {
-  const { token } = requestToken(req, options)
+  const { token } = requestToken(req, target, options)
   return token !== null && sameSecret(token, secret)
 }
 

@@ -28,9 +28,15 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ')
 
-/** Serves a file of the built renderer; anything outside its folder is a 404. */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const decoded = decodeURIComponent(urlPath)
+/**
+ * Serves a file of the built renderer by its percent-decoded path (see request-target.ts);
+ * anything outside its folder is a 404.
+ */
+export async function serveStatic(
+  root: string,
+  decoded: string,
+  res: ServerResponse,
+): Promise<void> {
   const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '')
   const file = join(root, relative)
   if (!file.startsWith(root + sep) || decoded.includes('\0')) return notFound(res)

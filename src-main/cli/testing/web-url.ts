@@ -1,4 +1,13 @@
 import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * A fresh token for a spawned `vireo web`, to pass in its environment as VIREO_TOKEN (never
+ * on its command line, which it refuses): 32 random characters, the shortest it accepts.
+ */
+export function testWebToken(): string {
+  return randomBytes(24).toString('base64url')
+}
 
 /**
  * Test support (not shipped): the URL a spawned `vireo web` prints once it listens

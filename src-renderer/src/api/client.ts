@@ -39,11 +39,12 @@ export function createClient(transport: Transport): VireoClient {
   }
 }
 
-/** `ws://host/api`, with the page's `?token=` passed on when there is one. */
-export function apiUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string {
-  const token = new URLSearchParams(location.search).get('token')
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
-  return `${wsOrigin(location)}/api${query}`
+/**
+ * `ws://host/api`. The web host's HttpOnly cookie authenticates it: the page's first load
+ * moved the token from its URL into that cookie and redirected to an address without it.
+ */
+export function apiUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${wsOrigin(location)}/api`
 }
 
 export function wsOrigin(location: Pick<Location, 'protocol' | 'host'>): string {
