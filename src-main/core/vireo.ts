@@ -151,15 +151,15 @@ export class Vireo extends EventEmitter<EventMap> {
   private async argvFor(config: VmConfig, accelInUse?: 'kvm' | 'tcg'): Promise<string[]> {
     const facts = await this.hostFacts()
     const dir = this.store.dirOf(config.id)
-    const run = this.supervisor.runtimeDir(config.id)
+    const run = this.supervisor.sockets(config.id)
     const accel = accelInUse ?? (config.accel === 'auto' ? facts.accel : config.accel)
     const uefi = config.firmware === 'uefi' && facts.uefi ? { code: facts.uefi.code, vars: join(dir, UEFI_VARS_FILE) } : undefined
     const args = buildQemuArgs(config, {
       vmDir: dir,
-      qmpSocket: join(run, 'qmp.sock'),
-      ctlSocket: join(run, 'ctl.sock'),
-      vncSocket: join(run, 'vnc.sock'),
-      pidFile: join(run, 'qemu.pid'),
+      qmpSocket: run.qmpSocket,
+      ctlSocket: run.ctlSocket,
+      vncSocket: run.vncSocket,
+      pidFile: run.pidFile,
       accel,
       sandbox: facts.sandbox,
       ...(uefi ? { uefi } : {}),

@@ -9,6 +9,7 @@ import { logTail, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { buildQemuArgs, diskPath, type LaunchContext } from './qemu-args'
 import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
+import { vmRuntimeFiles } from './runtime-files'
 
 /** What the supervisor needs to know about the host to launch a VM. */
 export interface HostFacts {
@@ -94,20 +95,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   runtimeDir(id: string): string {
-    return join(this.runtimeRoot, id)
+    return this.sockets(id).dir
   }
 
-  private sockets(id: string) {
-    const dir = this.runtimeDir(id)
-    return {
-      qmpSocket: join(dir, 'qmp.sock'),
-      ctlSocket: join(dir, 'ctl.sock'),
-      vncSocket: join(dir, 'vnc.sock'),
-      pidFile: join(dir, 'qemu.pid'),
-      launchFile: join(dir, 'launch.json'),
-      lastStopFile: join(dir, 'last-stop.json'),
-      lockFile: join(dir, 'start.lock'),
-    }
+  /** The VM's sockets, pidfile and start records (runtime-files.ts). */
+  sockets(id: string) {
+    return vmRuntimeFiles(this.runtimeRoot, id)
   }
 
   vncSocket(id: string): string {
