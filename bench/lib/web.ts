@@ -22,7 +22,8 @@ export async function startWebHost(ctx: BenchContext, home: string): Promise<Web
   const token = randomBytes(24).toString('base64url')
   const child = spawn(
     process.execPath,
-    [join(ctx.repo, 'bin', 'vireo.js'), 'web', '--host', '127.0.0.1', '--port', '0', '--token', token],
+    // `--token=…`: a base64url token may begin with '-', which would read as an option.
+    [join(ctx.repo, 'bin', 'vireo.js'), 'web', '--host', '127.0.0.1', '--port', '0', `--token=${token}`],
     { cwd: ctx.repo, env: vireoEnv(ctx, home), stdio: ['ignore', 'pipe', 'pipe'] },
   )
   trackPid(child.pid)
