@@ -33,7 +33,8 @@ export function vitestOutcome(report) {
       if (test.status === 'passed') out.passed++
       else if (test.status === 'failed') {
         out.failed++
-        out.failures.push(`${test.fullName}: ${firstLine(test.failureMessages[0])}`)
+        const why = test.meta?.failure ?? test.failureMessages[0]
+        out.failures.push(`${test.fullName}: ${firstLine(why)}`)
       } else if (hookError !== undefined) {
         out.failed++
         out.failures.push(`${test.fullName}: did not run, a hook failed: ${firstLine(hookError)}`)

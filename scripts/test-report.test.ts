@@ -26,6 +26,21 @@ describe('vitest reports', () => {
     )
   })
 
+  it('says why a test failed: the error message kept in meta, else the first line of the stack', () => {
+    expect(out.failures).toContain(
+      'fine fails: AssertionError: expected 1 to be 2 // Object.is equality',
+    )
+    const timedOut = structuredClone(vitestHooks) as {
+      testResults: {
+        assertionResults: { status: string; meta: object; failureMessages: string[] }[]
+      }[]
+    }
+    const failed = timedOut.testResults[1]!.assertionResults.find((a) => a.status === 'failed')!
+    failed.failureMessages = ['STACK_TRACE_ERROR']
+    failed.meta = { failure: 'Test timed out in 5000ms.' }
+    expect(vitestOutcome(timedOut).failures).toContain('fine fails: Test timed out in 5000ms.')
+  })
+
   it('counts a file that fails to load as one failure, with its message', () => {
     expect(out.failures).toContain('/repo/scripts/scratch/loaderror.test.ts: cannot even load')
   })

@@ -1,7 +1,7 @@
-// Vitest's JSON reporter, plus two facts its report leaves out, put in each test's `meta`
-// (which the report keeps): why a test was skipped (`ctx.skip(reason)` keeps the reason as
-// the result's note) and, for a test that never ran because a `beforeAll` (or a file's own
-// code) failed, that failure. scripts/test-report.js reads them; `npm test` uses this
+// Vitest's JSON reporter, plus facts its report leaves out, put in each test's `meta` (which
+// the report keeps): why a test was skipped (`ctx.skip(reason)` keeps the reason as the
+// result's note), a failed test's error message, and, for a test that never ran because a
+// `beforeAll` (or a file's own code) failed, that failure. scripts/test-report.js reads them; `npm test` uses this
 // reporter as `--reporter=./scripts/vitest-json-reporter.js`.
 import { JsonReporter } from 'vitest/reporters'
 
@@ -17,6 +17,9 @@ function markStopped(task, message) {
 function annotate(task) {
   if (task.type !== 'suite') {
     if (typeof task.result?.note === 'string') task.meta.skipReason = task.result.note
+    // The report keeps a failure's stack, which for a timeout is a placeholder: keep its message.
+    const failure = task.result?.state === 'fail' ? task.result.errors?.[0]?.message : undefined
+    if (typeof failure === 'string') task.meta.failure = failure
     return
   }
   const error = task.result?.errors?.[0]
