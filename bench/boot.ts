@@ -44,8 +44,8 @@ export async function bootBench(ctx: BenchContext): Promise<Omit<Section, 'secon
     { key: 'naive', label: '(a) naive', argv: naiveArgv({ ...base, disk: diskA, serial: `file:${join(dir, 'naive.serial')}` }), serialFile: join(dir, 'naive.serial') },
     { key: 'libvirt', label: '(b) libvirt-style', argv: libvirtArgv({ ...base, disk: diskB, serial: `file:${join(dir, 'libvirt.serial')}` }), serialFile: join(dir, 'libvirt.serial') },
   ]
-  // Diagnostics: Vireo's line less one difference from (b) at a time.
-  if (ctx.accel === 'tcg') {
+  // Diagnostics: Vireo's line less one difference from (b) at a time (not in a smoke run).
+  if (ctx.accel === 'tcg' && !ctx.smoke) {
     variants.push({
       key: 'vireo-qemu64',
       label: 'Vireo with -cpu qemu64 (diagnostic)',
@@ -54,7 +54,7 @@ export async function bootBench(ctx: BenchContext): Promise<Omit<Section, 'secon
       diagnostic: true,
     })
   }
-  variants.push({
+  if (!ctx.smoke) variants.push({
     key: 'vireo-nousb',
     label: 'Vireo without USB controller + tablet (diagnostic)',
     argv: withoutOption(withoutOption(vireoArgv, '-device', 'qemu-xhci'), '-device', 'usb-tablet'),
@@ -83,7 +83,8 @@ export async function bootBench(ctx: BenchContext): Promise<Omit<Section, 'secon
   // kernel's uptime at `ready`; the rest of spawn → ready is QEMU start-up, firmware and
   // GRUB loading the kernel and initramfs through the BIOS.
   const split = new Map<string, { ready: number; kernel: number }>()
-  for (const v of variants.filter((x) => !x.diagnostic)) {
+  // Not in a smoke run (the disk benchmark boots the same way, serial on a socket).
+  for (const v of variants.filter((x) => !x.diagnostic && !ctx.smoke)) {
     const socket = join(dir, `${v.key}.sock`)
     const argv =
       v.key === 'vireo'

@@ -1,5 +1,7 @@
 import { join } from 'node:path'
-import { homeDir, type BenchContext } from './lib/context'
+import { resolvePaths } from '../src-main/core/paths'
+import { vmRuntimeFiles } from '../src-main/core/vms/runtime-files'
+import { homeDir, sized, vireoEnv, type BenchContext } from './lib/context'
 import { waitForFileText } from './lib/qemu'
 import type { Section } from './lib/report'
 import { Keysym, RfbClient, type Update } from './lib/rfb'
@@ -73,7 +75,7 @@ interface Measurement {
 }
 
 /** Key-to-pixel latency on an idle shell, then frames per second while tty1 scrolls. */
-async function measure(rfb: RfbClient, samples: number): Promise<Measurement> {
+async function measure(rfb: RfbClient, samples: number, windowMs: number): Promise<Measurement> {
   const init = await rfb.handshake()
   const pump = new UpdatePump(rfb)
   try {
@@ -96,15 +98,15 @@ async function measure(rfb: RfbClient, samples: number): Promise<Measurement> {
     await sleep(1000)
     const from = pump.updates.length
     const t0 = performance.now()
-    await sleep(FPS_WINDOW_MS)
-    const window = pump.updates.slice(from).filter((u) => u.at - t0 <= FPS_WINDOW_MS && u.rectangles > 0)
+    await sleep(windowMs)
+    const window = pump.updates.slice(from).filter((u) => u.at - t0 <= windowMs && u.rectangles > 0)
     rfb.key(Keysym.ControlL, true)
     rfb.press('c'.charCodeAt(0))
     rfb.key(Keysym.ControlL, false)
     await sleep(500)
     await rfb.type('clear\n')
     await sleep(500)
-    const seconds = FPS_WINDOW_MS / 1000
+    const seconds = windowMs / 1000
     return {
       latencies,
       misses,
@@ -136,13 +138,15 @@ export async function consoleBench(ctx: BenchContext): Promise<Omit<Section, 'se
     await waitForFileText(join(vm.dir, 'serial.log'), 'Vireo test OS: ready', { timeoutMs: 180_000 })
     await sleep(1500)
     const details = await api.call('getVm', { id: vm.id })
-    const vncSocket = (details.argv?.[details.argv.indexOf('-vnc') + 1] ?? '').replace(/^unix:/, '')
+    // Where Vireo puts the VM's VNC socket, as the core derives it (not parsed back out of argv).
+    const vncSocket = vmRuntimeFiles(resolvePaths(vireoEnv(ctx, home)).runtime, vm.id).vncSocket
+    if (!details.argv?.some((a) => a.includes(vncSocket))) throw new Error(`Vireo's argv does not use ${vncSocket} for VNC`)
     const bridge: Measurement[] = []
     const direct: Measurement[] = []
     for (let round = 0; round < ctx.runs; round++) {
       for (const which of round % 2 === 0 ? ['bridge', 'direct'] : ['direct', 'bridge']) {
         const rfb = which === 'bridge' ? await viaBridge(api, host, vm.id) : await RfbClient.overSocket(vncSocket)
-        const m = await measure(rfb, LATENCY_SAMPLES)
+        const m = await measure(rfb, sized(ctx, LATENCY_SAMPLES, 2), sized(ctx, FPS_WINDOW_MS, 1000))
         ;(which === 'bridge' ? bridge : direct).push(m)
         ctx.log(`console ${which}: ${m.fps.toFixed(1)} fps (${(m.area * 100).toFixed(0)}% of the screen, ${m.megabytesPerSecond.toFixed(1)} MB/s), key→pixel ${series(m.latencies).median.toFixed(0)} ms, ${m.misses} missed`)
         await sleep(500)

@@ -1,22 +1,24 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { VmDetails } from '../src-main/api/types'
-import { command, homeDir, vireoJson, type BenchContext } from './lib/context'
+import { command, homeDir, sized, vireoJson, type BenchContext } from './lib/context'
 import { bootToSerialShell, type SerialConsole } from './lib/qemu'
 import type { Row, Section } from './lib/report'
 import { formatSeries, series, type Series } from './lib/stats'
 import { importInstalled, installedTestOs } from './lib/test-os'
 import { ensureRuntimeDirOf, libvirtArgv, naiveArgv, withSerialChardev } from './lib/variants'
 
-const MIB = 256
-const PATTERN_MIB = 16
+/** MiB per dd: 256 (a smoke run: 16). */
+let MIB = 256
+/** The random block written over and over (a smoke run: 4 MiB). */
+let PATTERN_MIB = 16
 
 type Op = 'zeroWrite' | 'zeroRead' | 'randWrite' | 'randRead'
-const ops: { op: Op; label: string }[] = [
-  { op: 'zeroWrite', label: 'seq write 256 MiB, zeros (dd if=/dev/zero)' },
-  { op: 'zeroRead', label: 'seq read 256 MiB of those zeros' },
-  { op: 'randWrite', label: 'seq write 256 MiB, random data' },
-  { op: 'randRead', label: 'seq read 256 MiB of that random data' },
+const ops = (): { op: Op; label: string }[] => [
+  { op: 'zeroWrite', label: `seq write ${MIB} MiB, zeros (dd if=/dev/zero)` },
+  { op: 'zeroRead', label: `seq read ${MIB} MiB of those zeros` },
+  { op: 'randWrite', label: `seq write ${MIB} MiB, random data` },
+  { op: 'randRead', label: `seq read ${MIB} MiB of that random data` },
 ]
 
 /**
@@ -27,6 +29,8 @@ const ops: { op: Op; label: string }[] = [
  * is measured too, since Vireo's `detect-zeroes=unmap` turns zero writes into no I/O.
  */
 export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'seconds'>> {
+  MIB = sized(ctx, 256, 16)
+  PATTERN_MIB = sized(ctx, 16, 4)
   const base = await installedTestOs(ctx)
   const dir = join(ctx.root, 'disk')
   await mkdir(dir, { recursive: true })
@@ -82,7 +86,7 @@ export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'secon
     // loop): taken off each timing.
     const single = new Map<string, number[]>(guests.map(({ v }) => [v.key, []]))
     const looped = new Map<string, number[]>(guests.map(({ v }) => [v.key, []]))
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < sized(ctx, 3, 1); i++) {
       for (const { v, boot } of guests) {
         const c = commands.get(v.key)!
         single.get(v.key)!.push(await must(boot.serial, c.single))
@@ -102,7 +106,7 @@ export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'secon
         times.zeroRead.push((await must(boot.serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${zeroAt} iflag=direct`)) - cost.single)
         times.randWrite.push((await must(boot.serial, loop(PATTERN_MIB, randAt))) - cost.loop)
         times.randRead.push((await must(boot.serial, `dd if=${device} of=/dev/null bs=1M count=${MIB} skip=${randAt} iflag=direct`)) - cost.single)
-        ctx.log(`disk ${v.key} run ${r + 1}: ${ops.map((o) => `${o.op} ${mbps(times[o.op].at(-1)!).toFixed(0)} MB/s`).join(', ')}`)
+        ctx.log(`disk ${v.key} run ${r + 1}: ${ops().map((o) => `${o.op} ${mbps(times[o.op].at(-1)!).toFixed(0)} MB/s`).join(', ')}`)
       }
     }
   } finally {
@@ -114,7 +118,7 @@ export async function diskBench(ctx: BenchContext): Promise<Omit<Section, 'secon
   await rm(dir, { recursive: true, force: true })
 
   const speed = (key: string, op: Op): Series => series(results.get(key)![op].map(mbps))
-  const rows: Row[] = ops.map(({ op, label }) => {
+  const rows: Row[] = ops().map(({ op, label }) => {
     const v = speed('vireo', op)
     const a = speed('naive', op)
     const b = speed('libvirt', op)

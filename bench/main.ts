@@ -20,6 +20,8 @@ const usage = `npm run bench [-- OPTIONS]
   --runs N        runs per measurement (default: start 9, boot 3, disk 3, console 3, scale 5, ui 5)
   --write         write docs/benchmarks.md after a partial (--only) run too
   --no-write      print the results, leave docs/benchmarks.md alone
+  --smoke         each benchmark once, smallest sizes, no warm-ups: figures printed, no goal
+                  judged, docs/benchmarks.md left alone; fails if any benchmark fails (npm test)
   --quiet         no progress lines
 (scripts/bench.js also takes --no-build: use the existing out/ build)`
 
@@ -44,6 +46,7 @@ async function main(): Promise<number> {
       write: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -58,7 +61,8 @@ async function main(): Promise<number> {
     return 2
   }
   const selected = benchIds.filter((id) => only.includes(id))
-  const runs = values.runs === undefined ? undefined : Number.parseInt(values.runs, 10)
+  const smoke = values.smoke
+  const runs = smoke ? 1 : values.runs === undefined ? undefined : Number.parseInt(values.runs, 10)
   if (runs !== undefined && !(runs >= 1)) {
     console.error('bench: --runs wants a positive number')
     return 2
@@ -68,7 +72,7 @@ async function main(): Promise<number> {
   const started = performance.now()
   const repo = process.cwd()
   const iso = testIso(repo)
-  const first = createContext({ accel: 'tcg', iso, runs: 1, verbose: !values.quiet })
+  const first = createContext({ accel: 'tcg', iso, runs: 1, smoke, verbose: !values.quiet })
   const host = await vireoJson<{ accel: Accel; kvm: { usable: boolean } }>(first, homeDir(first, 'home-probe'), ['host', 'check'])
   const accel = (values.accel ?? host.accel) as Accel
   if (accel !== 'tcg' && accel !== 'kvm') throw new Error('--accel wants tcg or kvm')
@@ -103,13 +107,15 @@ async function main(): Promise<number> {
 
   const totalSeconds = (performance.now() - started) / 1000
   const runsText = runs === undefined ? 'default runs per benchmark' : `${runs} runs per measurement`
-  if (values['no-write']) {
+  if (values['no-write'] && !smoke) {
     for (const s of sections) console.log(`\n## ${s.title}\n\n${s.notes.join('\n\n')}`)
   }
-  console.log(`\n${summaryTable(sections)}\n`)
+  // A smoke run's one small run says nothing about a goal: its figures only, no ✓ or ✗.
+  const shown = smoke ? sections.map((s) => ({ ...s, rows: s.rows.map((r) => ({ ...r, goal: '(smoke)', met: null })) })) : sections
+  console.log(`\n${summaryTable(shown)}\n`)
   console.log(`(${(totalSeconds / 60).toFixed(1)} min)`)
   const partial = selected.length < benchIds.length
-  if (!values['no-write'] && (!partial || values.write)) {
+  if (!smoke && !values['no-write'] && (!partial || values.write)) {
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
     const markdown = renderMarkdown(
       { machine, accel, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', runs: runsText, totalSeconds, sections, command },

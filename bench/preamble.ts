@@ -15,6 +15,7 @@ npm run bench -- --runs 5            # runs per measurement (defaults: start 9, 
 npm run bench -- --accel kvm         # on a host where KVM works (default: what \\\`vireo host check\\\` picks)
 npm run bench -- --no-build          # use the existing out/ build
 npm run bench -- --no-write --quiet  # print everything, write nothing, no progress lines
+npm run bench -- --smoke             # each once, smallest sizes, no warm-ups, no goals judged, nothing written (npm test runs this)
 \`\`\`
 
 Needs what \`npm test\` needs: QEMU, qemu-img, the test ISO's build tools (it is built once and
@@ -34,6 +35,11 @@ cached by \`e2e/fixtures/build-test-iso.sh\`) and Debian's Chromium at \`/usr/bi
   is removed. Only loopback addresses and UNIX sockets are used.
 - The guest is the test installer ISO's "installed OS": one VM is made with \`vireo create --iso\`
   and every default, installed once, and its disk is copied for everything else.
+- \`--smoke\` proves the benchmarks still run, not how fast anything is: one run each, no
+  warm-up, the smallest sizes (disk: 16 MiB per dd; scale: 3 VMs, 1 running, 2 clients, 1 s
+  idle windows; console: 1 s of frames, 2 key presses; boot: no diagnostic variants and no
+  extra boots for the split), the figures printed with no goal judged and docs/benchmarks.md left
+  alone. It fails when any benchmark throws; \`npm test\` counts it as one check.
 - Figures are medians with min–max; a ratio is Vireo's median ÷ the other's. Under TCG the
   guests are CPU-bound, so on a small shared machine the spread is wide: read the ranges, and
   the load line under "Last run", before reading much into a few percent.

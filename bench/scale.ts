@@ -1,20 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { VmSummary } from '../src-main/api/types'
-import { homeDir, type BenchContext } from './lib/context'
+import { homeDir, sized, type BenchContext } from './lib/context'
 import { waitForFileText } from './lib/qemu'
 import type { Section } from './lib/report'
 import { formatSeries, series, sleep } from './lib/stats'
 import { installedTestOs } from './lib/test-os'
 import { ApiClient, startWebHost } from './lib/web'
 
-const DEFINED = 100
-const RUNNING = 10
+// A smoke run (`--smoke`) takes the small figures.
+let DEFINED = 100
+let RUNNING = 10
 /** The least memory the test OS boots in (its kernel + initramfs live in RAM). */
 const RUNNING_MIB = 128
-const FAN_OUT_CLIENTS = [10, 50]
-const IDLE_WINDOW_MS = 10_000
-const LIST_CALLS = 20
+let FAN_OUT_CLIENTS = [10, 50]
+let IDLE_WINDOW_MS = 10_000
+let LIST_CALLS = 20
+/** Settling pauses between phases. */
+let SETTLE_MS = 2500
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {
@@ -47,6 +50,12 @@ async function idleWindow(pid: number): Promise<{ cpuPercent: number; rss: numbe
  * clients, and the web host process's memory and idle CPU, read from /proc.
  */
 export async function scaleBench(ctx: BenchContext): Promise<Omit<Section, 'seconds'>> {
+  DEFINED = sized(ctx, 100, 3)
+  RUNNING = sized(ctx, 10, 1)
+  FAN_OUT_CLIENTS = sized(ctx, [10, 50], [2])
+  IDLE_WINDOW_MS = sized(ctx, 10_000, 1000)
+  LIST_CALLS = sized(ctx, 20, 3)
+  SETTLE_MS = sized(ctx, 2500, 200)
   const base = await installedTestOs(ctx)
   const home = homeDir(ctx, 'home-scale')
   const host = await startWebHost(ctx, home)
@@ -78,7 +87,7 @@ export async function scaleBench(ctx: BenchContext): Promise<Omit<Section, 'seco
     )
     const bootSeconds = (performance.now() - t1) / 1000
     ctx.log(`scale: ${RUNNING} guests booted in ${bootSeconds.toFixed(1)} s (${dirs} VMs listed)`)
-    await sleep(3000)
+    await sleep(SETTLE_MS)
 
     // listVms, as the UI's list asks for it.
     const list: number[] = []
@@ -94,12 +103,12 @@ export async function scaleBench(ctx: BenchContext): Promise<Omit<Section, 'seco
 
     // Idle, nobody connected; then one client connected (a UI open), still no calls.
     api.close()
-    await sleep(2500)
+    await sleep(SETTLE_MS)
     const none = await idleWindow(host.pid)
     const memIdle = memoryMB(host.pid)
     const watcher = await ApiClient.connect(host)
     clients.push(watcher)
-    await sleep(2500)
+    await sleep(SETTLE_MS)
     const one = await idleWindow(host.pid)
     const idleNone = none.cpuPercent
     const idleOne = one.cpuPercent

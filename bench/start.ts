@@ -1,7 +1,9 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { VmDetails } from '../src-main/api/types'
-import { homeDir, vireoJson, type BenchContext } from './lib/context'
+import { resolvePaths } from '../src-main/core/paths'
+import { vmRuntimeFiles } from '../src-main/core/vms/runtime-files'
+import { homeDir, sized, vireoEnv, vireoJson, type BenchContext } from './lib/context'
 import { startQemu } from './lib/qemu'
 import type { Section } from './lib/report'
 import { connectWhenListening, RfbClient } from './lib/rfb'
@@ -45,9 +47,11 @@ export async function startBench(ctx: BenchContext): Promise<Omit<Section, 'seco
   const details = await vireoJson<VmDetails>(ctx, home, ['info', vm.id])
   const argv = details.argv
   if (argv === null) throw new Error('vireo info gave no argv')
-  const vncArg = argv[argv.indexOf('-vnc') + 1] ?? ''
-  const vncSocket = vncArg.replace(/^unix:/, '')
-  const runtimeDir = dirname(vncSocket)
+  // Where Vireo puts the VM's sockets, as the core derives it (not parsed back out of argv).
+  const runtime = vmRuntimeFiles(resolvePaths(vireoEnv(ctx, home)).runtime, vm.id)
+  if (!argv.some((a) => a.includes(runtime.vncSocket))) throw new Error(`Vireo's argv does not use ${runtime.vncSocket} for VNC`)
+  const vncSocket = runtime.vncSocket
+  const runtimeDir = runtime.dir
   const host = await startWebHost(ctx, home)
   const api = await ApiClient.connect(host)
   try {
@@ -55,7 +59,7 @@ export async function startBench(ctx: BenchContext): Promise<Omit<Section, 'seco
     const vireoRuns: VireoSample[] = []
     const handRuns: HandSample[] = []
     // One warm-up of each (page cache, the web host's JIT), not counted.
-    for (let round = -1; round < ctx.runs; round++) {
+    for (let round = ctx.smoke ? 0 : -1; round < ctx.runs; round++) {
       const order = round % 2 === 0 ? ['vireo', 'hand'] : ['hand', 'vireo']
       for (const which of order) {
         if (which === 'vireo') {
@@ -67,7 +71,7 @@ export async function startBench(ctx: BenchContext): Promise<Omit<Section, 'seco
           if (round >= 0) handRuns.push(sample)
           ctx.log(`start by hand: ${sample.firstFrame.toFixed(0)} ms`)
         }
-        await sleep(1000)
+        await sleep(sized(ctx, 1000, 200))
       }
     }
     const vireo = series(vireoRuns.map((s) => s.firstFrame))

@@ -75,7 +75,7 @@ export async function uiBench(ctx: BenchContext): Promise<Omit<Section, 'seconds
     const url = `${host.origin}/?token=${host.token}`
     const samples: LoadSample[] = []
     // One warm-up load (the browser process's own start-up), not counted.
-    for (let run = -1; run < ctx.runs; run++) {
+    for (let run = ctx.smoke ? 0 : -1; run < ctx.runs; run++) {
       // A new context has an empty cache and no cookie: every load is a cold one.
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       try {

@@ -10,7 +10,8 @@ async function messages(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => m.message)
 }
 
-describe('layer rules', () => {
+// ESLint's first lintText loads the TypeScript parser: seconds on a busy machine.
+describe('layer rules', { timeout: 60_000 }, () => {
   it('core may not import electron', async () => {
     expect(await messages('src-main/core/vms/x.ts', "import { app } from 'electron'\nexport const a = app\n")).toHaveLength(1)
   })

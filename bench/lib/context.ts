@@ -19,10 +19,17 @@ export interface BenchContext {
   accel: Accel
   iso: string
   runs: number
+  /** `--smoke`: one run, smallest sizes, no warm-ups: proves the benchmark works, measures nothing. */
+  smoke: boolean
   log: (line: string) => void
 }
 
-export function createContext(options: { accel: Accel; iso: string; runs: number; verbose: boolean }): BenchContext {
+/** `full` for a measurement, `smoke` for a smoke run (`--smoke`). */
+export function sized<T>(ctx: BenchContext, full: T, smoke: T): T {
+  return ctx.smoke ? smoke : full
+}
+
+export function createContext(options: { accel: Accel; iso: string; runs: number; smoke: boolean; verbose: boolean }): BenchContext {
   const root = mkdtempSync(join(tmpdir(), 'vireo-bench-'))
   trackDir(root)
   const runtime = join(root, 'run')
@@ -35,6 +42,7 @@ export function createContext(options: { accel: Accel; iso: string; runs: number
     accel: options.accel,
     iso: options.iso,
     runs: options.runs,
+    smoke: options.smoke,
     log: (line) => {
       if (options.verbose) console.error(`  [${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
     },

@@ -75,39 +75,39 @@ describe('checkHost on this machine (real QEMU)', () => {
   })
 
   // Only where /dev/kvm opens (working KVM, or nested KVM that hangs): the probe ran once.
-  it.runIf(existsSync('/dev/kvm'))(
-    'keeps the KVM probe result for this boot, and re-probes on refresh',
-    async () => {
-      const first = await checkHost({ paths, refresh: true })
-      if (!first.kvm.permitted) return
-      const cached = JSON.parse(readFileSync(join(paths.runtime, PROBE_CACHE_FILE), 'utf8')) as {
-        usable: boolean
-      }
-      expect(cached.usable).toBe(first.kvm.usable)
-      const started = Date.now()
-      const second = await checkHost({ paths })
-      expect(second.kvm.usable).toBe(first.kvm.usable)
-      expect(Date.now() - started).toBeLessThan(3000)
-    },
-  )
+  it('keeps the KVM probe result for this boot, and re-probes on refresh', async ({ skip }) => {
+    if (!existsSync('/dev/kvm')) skip('no /dev/kvm here, so there is no KVM probe to keep')
+    const first = await checkHost({ paths, refresh: true })
+    if (!first.kvm.permitted)
+      skip(`/dev/kvm cannot be opened, so the KVM probe never runs: ${first.accelReason}`)
+    const cached = JSON.parse(readFileSync(join(paths.runtime, PROBE_CACHE_FILE), 'utf8')) as {
+      usable: boolean
+    }
+    expect(cached.usable).toBe(first.kvm.usable)
+    const started = Date.now()
+    const second = await checkHost({ paths })
+    expect(second.kvm.usable).toBe(first.kvm.usable)
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
 
-  it.runIf(existsSync('/dev/kvm'))(
-    'runs the KVM probe in the private runtime folder, leaving the temp dir untouched',
-    async () => {
-      const scratch = mkdtempSync(join(root, 'tmp-'))
-      const before = statSync(scratch).mtimeMs
-      const saved = process.env.TMPDIR
-      process.env.TMPDIR = scratch
-      try {
-        const report = await checkHost({ paths, refresh: true })
-        if (!report.kvm.permitted) return
-      } finally {
-        if (saved === undefined) delete process.env.TMPDIR
-        else process.env.TMPDIR = saved
-      }
-      // Not even a folder made and removed again there.
-      expect(statSync(scratch).mtimeMs).toBe(before)
-      expect(readdirSync(paths.runtime).filter((n) => n.startsWith('vireo-probe-'))).toEqual([])
-    },
-  )
+  it('runs the KVM probe in the private runtime folder, leaving the temp dir untouched', async ({
+    skip,
+  }) => {
+    if (!existsSync('/dev/kvm')) skip('no /dev/kvm here, so the KVM probe never runs')
+    const scratch = mkdtempSync(join(root, 'tmp-'))
+    const before = statSync(scratch).mtimeMs
+    const saved = process.env.TMPDIR
+    process.env.TMPDIR = scratch
+    try {
+      const report = await checkHost({ paths, refresh: true })
+      if (!report.kvm.permitted)
+        skip(`/dev/kvm cannot be opened, so the KVM probe never runs: ${report.accelReason}`)
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = saved
+    }
+    // Not even a folder made and removed again there.
+    expect(statSync(scratch).mtimeMs).toBe(before)
+    expect(readdirSync(paths.runtime).filter((n) => n.startsWith('vireo-probe-'))).toEqual([])
+  })
 })

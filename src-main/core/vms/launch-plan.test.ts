@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { expectGolden } from '../testing/golden'
 import { vmConfigSchema, type VmConfig } from './config'
 import {
   filesToCheck,
@@ -12,23 +12,16 @@ import {
 
 // Golden files for whole launch plans (command line, files to prepare, problems), beside the
 // argv goldens: a change to what a start runs, or to what stops it, shows up in review.
-// Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run launch-plan
+// Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run --project unit launch-plan
 const goldenDir = join(import.meta.dirname, 'golden', 'plans')
 
-function expectGolden(name: string, plan: LaunchPlan): void {
-  const file = join(goldenDir, `${name}.json`)
-  const text = `${JSON.stringify(plan, null, 2)}\n`
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text)
-  if (!existsSync(file)) {
-    throw new Error(
-      `No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run launch-plan, check it, commit it.`,
-    )
-  }
-  expect(text).toBe(readFileSync(file, 'utf8'))
+function expectPlan(name: string, plan: LaunchPlan): void {
+  expectGolden(`${JSON.stringify(plan, null, 2)}\n`, join(goldenDir, `${name}.json`))
 }
 
 const vmDir = '/home/ada/.local/share/vireo/vms/a1b2c3d4'
-const runtimeDir = '/run/user/1000/vireo/a1b2c3d4'
+const runtimeRoot = '/run/user/1000/vireo'
+const runtimeDir = `${runtimeRoot}/a1b2c3d4`
 const ovmf = { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.fd' }
 const tcgHost: HostFacts = {
   accel: 'tcg',
@@ -56,7 +49,7 @@ function inputs(
   config: VmConfig,
   host: HostFacts,
   missing: string[] = [],
-  dirs = { vmDir, runtimeDir },
+  dirs = { vmDir, runtimeRoot },
 ): LaunchInputs {
   const present = new Set(filesToCheck(config, dirs.vmDir).filter((p) => !missing.includes(p)))
   return { config, host, ...dirs, present }
@@ -70,7 +63,7 @@ describe('planLaunch', () => {
     expect(onTcg.argv?.slice(0, 1)).toEqual(['qemu-system-x86_64'])
     expect(onTcg.argv?.join(' ')).toContain('-accel tcg -cpu max')
     expect(onKvm.argv?.join(' ')).toContain('-accel kvm -cpu host')
-    expectGolden('auto-on-tcg', onTcg)
+    expectPlan('auto-on-tcg', onTcg)
   })
 
   it('refuses a VM set to KVM where KVM cannot be used, saying why, and shows no command line', () => {
@@ -78,7 +71,7 @@ describe('planLaunch', () => {
     expect(plan.argv).toBeNull()
     expect(plan.problems.map((p) => p.code)).toEqual(['HOST_UNSUPPORTED'])
     expect(plan.problems[0]?.message).toContain('/dev/kvm does not exist.')
-    expectGolden('kvm-refused', plan)
+    expectPlan('kvm-refused', plan)
   })
 
   it('gives a UEFI VM its own variable store, copied from OVMF’s on its first start only', () => {
@@ -90,7 +83,7 @@ describe('planLaunch', () => {
     expect(later.prepare).toEqual([])
     expect(first.argv).toEqual(later.argv)
     expect(first.argv).toContain(`if=pflash,format=raw,unit=1,file=${vmDir}/OVMF_VARS.fd`)
-    expectGolden('uefi-first-start', first)
+    expectPlan('uefi-first-start', first)
   })
 
   it('refuses a UEFI VM where OVMF is not installed, rather than show a BIOS command line', () => {
@@ -98,7 +91,7 @@ describe('planLaunch', () => {
     expect(plan.argv).toBeNull()
     expect(plan.prepare).toEqual([])
     expect(plan.problems[0]?.hint).toContain('sudo apt install ovmf')
-    expectGolden('uefi-without-ovmf', plan)
+    expectPlan('uefi-without-ovmf', plan)
   })
 
   it('names each missing file: the disk to restore, the ISO to eject', () => {
@@ -109,12 +102,12 @@ describe('planLaunch', () => {
       ['FILE_MISSING', { path: disk }],
       ['FILE_MISSING', { path: linux.cdrom, eject: true }],
     ])
-    expectGolden('missing-disk-and-iso', plan)
+    expectPlan('missing-disk-and-iso', plan)
   })
 
   it('refuses a runtime folder too deep for a socket path, with the fix', () => {
-    const deep = `/tmp/${'d'.repeat(100)}/vireo/a1b2c3d4`
-    const plan = planLaunch(inputs(linux, tcgHost, [], { vmDir, runtimeDir: deep }))
+    const deep = `/tmp/${'d'.repeat(100)}/vireo`
+    const plan = planLaunch(inputs(linux, tcgHost, [], { vmDir, runtimeRoot: deep }))
     expect(plan.problems).toHaveLength(1)
     expect(plan.problems[0]?.message).toContain('too long for a socket')
     expect(plan.problems[0]?.hint).toContain('XDG_RUNTIME_DIR')

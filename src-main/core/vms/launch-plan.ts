@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { ErrorInfo } from '../errors'
 import type { VmConfig } from './config'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './qemu-args'
+import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 
 /** What a start needs to know about the host (from the host check). */
 export interface HostFacts {
@@ -10,31 +11,6 @@ export interface HostFacts {
   accelReason: string
   uefi: { code: string; vars: string } | null
   sandbox: boolean
-}
-
-/** A VM's files in its private runtime folder: sockets, pidfile and the records of a run. */
-export interface RuntimeFiles {
-  /** QMP for the front end that watches events (one long-lived connection). */
-  qmpSocket: string
-  /** QMP for short commands from any front end (the CLI, a second window). */
-  ctlSocket: string
-  vncSocket: string
-  pidFile: string
-  launchFile: string
-  lastStopFile: string
-  lockFile: string
-}
-
-export function runtimeFiles(runtimeDir: string): RuntimeFiles {
-  return {
-    qmpSocket: join(runtimeDir, 'qmp.sock'),
-    ctlSocket: join(runtimeDir, 'ctl.sock'),
-    vncSocket: join(runtimeDir, 'vnc.sock'),
-    pidFile: join(runtimeDir, 'qemu.pid'),
-    launchFile: join(runtimeDir, 'launch.json'),
-    lastStopFile: join(runtimeDir, 'last-stop.json'),
-    lockFile: join(runtimeDir, 'start.lock'),
-  }
 }
 
 /** A UEFI VM's own copy of the firmware's variable store (boot entries), in its folder. */
@@ -48,8 +24,8 @@ export interface LaunchInputs {
   host: HostFacts
   /** The VM's folder: disks given by file name live here, and so do its logs. */
   vmDir: string
-  /** Its private runtime folder (sockets, pidfile). */
-  runtimeDir: string
+  /** The private runtime folder, which holds a folder of each VM's sockets and pidfile. */
+  runtimeRoot: string
   /** Which of `filesToCheck(config, vmDir)` exist now: the one fact the plan cannot derive. */
   present: ReadonlySet<string>
 }
@@ -89,7 +65,7 @@ export function filesToCheck(config: VmConfig, vmDir: string): string[] {
  */
 export function planLaunch(inputs: LaunchInputs): LaunchPlan {
   const { config, host, vmDir, present } = inputs
-  const files = runtimeFiles(inputs.runtimeDir)
+  const files = vmRuntimeFiles(inputs.runtimeRoot, config.id)
   const problems: ErrorInfo[] = []
   const prepare: PrepareStep[] = []
 
@@ -155,7 +131,10 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
           QEMU_BINARY,
           ...buildQemuArgs(config, {
             vmDir,
-            ...files,
+            qmpSocket: files.qmpSocket,
+            ctlSocket: files.ctlSocket,
+            vncSocket: files.vncSocket,
+            pidFile: files.pidFile,
             accel,
             sandbox: host.sandbox,
             ...(uefi ? { uefi } : {}),

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { expectGolden } from '../testing/golden'
 import { vmConfigSchema, type VmConfig } from './config'
 import { qemuOptValue } from '../qemu-opt'
 import { buildQemuArgs, macAddress, type LaunchContext } from './qemu-args'
 
 // Golden files, as libvirt's qemuxml2argv: each config in, the exact argv out. A change to
 // the command line shows up in review as a diff of a file under ./golden.
-// Regenerate after an intended change with: UPDATE_GOLDEN=1 npx vitest run qemu-args
+// Regenerate after an intended change (or create a new case's file) with:
+// UPDATE_GOLDEN=1 npx vitest run qemu-args. A missing file fails (testing/golden.ts).
 const goldenDir = join(import.meta.dirname, 'golden')
 
 const base: VmConfig = vmConfigSchema.parse({
@@ -35,7 +36,7 @@ const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
   'linux-kvm-iso': { config: base, ctx },
   'linux-tcg-no-sandbox': { config: base, ctx: { ...ctx, accel: 'tcg', sandbox: false } },
   'installed-no-cdrom': { config: { ...base, cdrom: null }, ctx },
-  'uefi': {
+  uefi: {
     config: { ...base, firmware: 'uefi' },
     ctx: {
       ...ctx,
@@ -83,9 +84,7 @@ describe('buildQemuArgs golden files', () => {
   for (const [name, { config, ctx }] of Object.entries(cases)) {
     it(`produces the recorded command line for ${name}`, () => {
       const actual = buildQemuArgs(config, ctx).join('\n') + '\n'
-      const file = join(goldenDir, `${name}.args`)
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual)
-      expect(actual).toBe(readFileSync(file, 'utf8'))
+      expectGolden(actual, join(goldenDir, `${name}.args`))
     })
   }
 })

@@ -6,9 +6,10 @@ import { ensurePrivateDir } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
-import { planLaunch, runtimeFiles, type HostFacts, type LaunchPlan, type RuntimeFiles } from './launch-plan'
+import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
 import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
+import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 
 export interface VmRuntime {
   state: VmState
@@ -83,11 +84,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   runtimeDir(id: string): string {
-    return join(this.runtimeRoot, id)
+    return this.sockets(id).dir
   }
 
+  /** The VM's sockets, pidfile and start records (runtime-files.ts). */
   private sockets(id: string): RuntimeFiles {
-    return runtimeFiles(this.runtimeDir(id))
+    return vmRuntimeFiles(this.runtimeRoot, id)
   }
 
   vncSocket(id: string): string {
@@ -254,7 +256,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const vmDir = this.vmDirOf(config.id)
     const [host, present] = await Promise.all([this.hostFacts(), presentFiles(config, vmDir)])
     for (const path of made) present.add(path)
-    return planLaunch({ config, host, vmDir, runtimeDir: this.runtimeDir(config.id), present })
+    return planLaunch({ config, host, vmDir, runtimeRoot: this.runtimeRoot, present })
   }
 
   private async launch(config: VmConfig): Promise<VmRuntime> {
