@@ -51,6 +51,7 @@ export class Vireo extends EventEmitter<EventMap> {
     this.store = new VmStore(options.paths.vms)
     this.supervisor = new Supervisor({
       runtimeRoot: options.paths.runtime,
+      ...(options.paths.runtimeBase === undefined ? {} : { runtimeBase: options.paths.runtimeBase }),
       vmDirOf: (id) => this.store.dirOf(id),
       hostFacts: () => this.hostFacts(),
       watch: options.watch,

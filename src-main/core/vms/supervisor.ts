@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { copyFile, link, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { VireoError } from '../errors'
-import { ensurePrivateDir } from '../paths'
+import { ensurePrivateDir } from '../private-dir'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, spawnQemu, waitForQmp, type LaunchResult } from './launch'
@@ -37,6 +37,8 @@ export interface SupervisorEvents {
 export interface SupervisorOptions {
   /** The private runtime folder: one subfolder per VM for its sockets and pidfile. */
   runtimeRoot: string
+  /** The folder runtimeRoot is made in, trusted but not Vireo's own (default: its parent). */
+  runtimeBase?: string
   /** The VM's data folder (disks, qemu.log, serial.log). */
   vmDirOf: (id: string) => string
   hostFacts: () => Promise<HostFacts>
@@ -239,8 +241,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** A lock file shared by every front end, so that two processes never start one VM twice. */
   private async withStartLock<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
     const s = this.sockets(id)
-    ensurePrivateDir(this.runtimeRoot)
-    ensurePrivateDir(this.runtimeDir(id))
+    ensurePrivateDir(this.runtimeDir(id), this.options.runtimeBase ?? dirname(this.runtimeRoot))
     for (let attempt = 0; ; attempt++) {
       try {
         await createLockFile(s.lockFile)
