@@ -98,7 +98,8 @@ function ownFolder(dir: string, uid: number): void {
   try {
     mkdirSync(dir, { mode: 0o700 })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EEXIST') throw refuse(dir, `cannot be made (${code ?? String(error)})`)
   }
   const verdict = judgeOwnFolder(facts(dir, false), uid)
   if (!verdict.ok) throw refuse(dir, verdict.why)
