@@ -122,6 +122,19 @@ describe('a front end killed during an import', () => {
     expect(existsSync(live) && existsSync(older)).toBe(true)
     expect(snapshotOf(join(vms, other.id))).toEqual(bystander)
     expect((await next.listVms()).map((vm) => vm.id)).toEqual([other.id])
+
+    // An import that completes leaves no trace of its owner record in the new VM's folder.
+    const small = join(root, 'small.raw')
+    writeFileSync(small, Buffer.alloc(1 << 20, 0x5a))
+    const done = await next.createVm({
+      name: 'imported',
+      source: { kind: 'import', path: small },
+      diskFormat: 'qcow2',
+      accel: 'auto',
+      portForwards: [],
+      start: false,
+    })
+    expect(readdirSync(done.dir).sort()).toEqual(['disk0.qcow2', 'vm.json'])
   })
 
   it('never kills a process the record names whose identity does not match (pid reused, or not qemu-img)', async () => {

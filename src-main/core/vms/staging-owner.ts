@@ -36,13 +36,13 @@ async function read(dir: string): Promise<OwnerRecord | null> {
 }
 
 /** One write at a time per folder, each the whole record. */
-function update(dir: string, change: (r: OwnerRecord) => OwnerRecord): Promise<void> {
+function update(dir: string, change: (r: OwnerRecord) => Promise<OwnerRecord>): Promise<void> {
   const run = (writes.get(dir) ?? Promise.resolve()).then(async () => {
     const current = (await read(dir)) ?? {
       frontEnd: { pid: process.pid, startTime: (await processStartTime(process.pid)) ?? 0 },
       copies: [],
     }
-    await writeFileAtomic(join(dir, STAGING_OWNER_FILE), JSON.stringify(change(current)))
+    await writeFileAtomic(join(dir, STAGING_OWNER_FILE), JSON.stringify(await change(current)))
   })
   const settled = run.catch(() => {})
   writes.set(dir, settled)
@@ -52,16 +52,16 @@ function update(dir: string, change: (r: OwnerRecord) => OwnerRecord): Promise<v
 
 /** Marks `dir` as being built by this process. */
 export function claimStaging(dir: string): Promise<void> {
-  return update(dir, (r) => r)
+  return update(dir, async (r) => r)
 }
 
 /** Records a qemu-img copy this process started to write `target` in the staging folder `dir`. */
 export function recordCopy(dir: string, pid: number, target: string): Promise<void> {
-  return processStartTime(pid).then((startTime) =>
-    startTime === null
-      ? undefined
-      : update(dir, (r) => ({ ...r, copies: [...r.copies, { pid, startTime, target }] })),
-  )
+  // Queued at once, so that a commit right after a quick copy waits for it (settleStaging).
+  return update(dir, async (r) => {
+    const startTime = await processStartTime(pid)
+    return startTime === null ? r : { ...r, copies: [...r.copies, { pid, startTime, target }] }
+  })
 }
 
 /** Waits for this process's pending writes to `dir` (before it is moved or removed). */
