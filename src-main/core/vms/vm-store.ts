@@ -105,7 +105,8 @@ export class VmStore {
    */
   async createStaging(id: string): Promise<string> {
     const dir = await this.makeDir(join(this.vmsDir, `.new-${id}`))
-    await claimStaging(dir)
+    // Best effort: without the record (a full disk), a cut-short creation is swept once idle.
+    await claimStaging(dir).catch(() => {})
     return dir
   }
 
