@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pngInk } from '../../../e2e/support/png'
 import { testIsoPath } from '../../../e2e/support/test-iso'
 import { holdImage } from '../images/images-test-support'
+import { tearDownRoot } from '../testing/fault-support'
 import { vmConfigSchema, type VmConfig } from './config'
 import { Supervisor, type HostFacts } from './supervisor'
 import type { VmRuntime } from './supervisor'
@@ -68,8 +69,8 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const s of supervisors) s.dispose()
-  await execa('pkill', ['-KILL', '-f', `${runtime}/`], { reject: false })
-  rmSync(root, { recursive: true, force: true })
+  // By pid, only this file's QEMUs (never by a pattern that could match another's).
+  expect(await tearDownRoot(root, [])).toEqual([])
 })
 
 describe('Supervisor with real QEMU', () => {
