@@ -4,8 +4,10 @@ import {
   chownSync,
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
@@ -15,7 +17,7 @@ import {
 } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { execa } from 'execa'
 import { WebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -464,6 +466,50 @@ describe('an unprivileged user', () => {
     expect(status.Uid?.split(/\s+/)).toEqual(Array(4).fill(String(NOBODY)))
     expect(status.Gid?.split(/\s+/)).toEqual(Array(4).fill(String(NOBODY)))
     expect((await asUser('nobody', ['stop', vm.id], false)).exitCode).toBe(0)
+  })
+
+  it('Security: without XDG_RUNTIME_DIR (sudo, cron), an unprivileged user’s VMs get a private runtime folder of its own in the temp dir; one another user made first is refused', async ({
+    skip,
+  }) => {
+    const blocked = await nobodyBlocked()
+    if (blocked !== null) return skip(blocked)
+    const tmp = join(root, 'shared-tmp')
+    mkdirSync(tmp)
+    chmodSync(tmp, 0o1777) // as /tmp
+    const noXdg = (user: 'root' | 'nobody', args: string[]) =>
+      execa(
+        user === 'nobody' ? 'setpriv' : process.execPath,
+        [...(user === 'nobody' ? [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath] : []), bin, ...args],
+        { env: { VIREO_HOME: user === 'nobody' ? nobodyHome : home, TMPDIR: tmp, HOME: root, PATH: process.env.PATH ?? '' }, extendEnv: false, reject: false, timeout: 60_000 },
+      )
+    const created = await noXdg('nobody', ['create', '--name', 'no-xdg', '--disk-size', '64M', '--memory', '128', '--cpus', '1', '--start', '--json'])
+    expect(created.exitCode, created.stderr).toBe(0)
+    const vm = JSON.parse(created.stdout) as VmSummary
+    const parent = join(tmp, `vireo-${NOBODY}`)
+    const runtime = join(parent, basename(resolvePaths({ VIREO_HOME: nobodyHome }).runtime))
+    for (const dir of [parent, runtime, join(runtime, vm.id)]) {
+      const st = lstatSync(dir)
+      expect([st.isDirectory(), st.uid, st.mode & 0o777], dir).toEqual([true, NOBODY, 0o700])
+    }
+    expect(lstatSync(join(runtime, vm.id, 'qmp.sock')).isSocket()).toBe(true)
+    expect((await noXdg('nobody', ['stop', vm.id])).exitCode).toBe(0)
+
+    // Root's per-user folder, made first by nobody (0777) with a symlink in it.
+    const hostile = join(tmp, 'vireo-0')
+    mkdirSync(hostile)
+    chmodSync(hostile, 0o777)
+    chownSync(hostile, NOBODY, NOBODY)
+    const target = join(root, 'not-vireos')
+    mkdirSync(target, { mode: 0o755 })
+    symlinkSync(target, join(hostile, basename(resolvePaths({ VIREO_HOME: home }).runtime)))
+    const victim = await steady('no-xdg-root')
+    const refused = await noXdg('root', ['start', victim])
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stderr).toContain(`${hostile} belongs to another user (uid ${NOBODY})`)
+    expect(refused.stderr).toMatch(/XDG_RUNTIME_DIR/)
+    expect(lstatSync(target).mode & 0o777).toBe(0o755)
+    expect(readdirSync(target)).toEqual([])
+    expect(qemuPids(home).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(victim))).toEqual([])
   })
 
   it('FAULTS 25: an ISO the user may not read is refused as unreadable, not mistaken for a non-ISO', async ({

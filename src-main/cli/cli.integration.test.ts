@@ -85,6 +85,7 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
   it('refuses an empty or control-character name, and a duplicate name', async () => {
     expect((await vireo('create', '--name', '   ')).stderr).toMatch(/name/i)
     expect((await vireo('create', '--name', 'a\u0007b')).stderr).toMatch(/control/i)
+    expect((await vireo('create', '--name', '\u202Eevil')).stderr).toMatch(/text-direction control/)
     expect((await vireo('create', '--name', 'once', '--disk-size', '16M')).exitCode).toBe(0)
     const again = await vireo('create', '--name', 'ONCE', '--disk-size', '16M')
     expect(again.exitCode).toBe(1)
@@ -93,7 +94,7 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
   })
 
   it('takes hostile names as display names only: never a path or an option', async () => {
-    const names = ['../../etc/passwd', '-rf', 'a,b=c,file.locking=off', '"; rm -rf ~', '\u202Eevil\u0301', 'x'.repeat(120)]
+    const names = ['../../etc/passwd', '-rf', 'a,b=c,file.locking=off', '"; rm -rf ~', 'שלום evil\u0301', 'x'.repeat(120)]
     for (const name of names) {
       // `--name=VALUE`: a value that starts with `-` must be attached to its option.
       const vm = await json<{ id: string; name: string; dir: string }>('create', `--name=${name}`, '--disk-size', '16M')

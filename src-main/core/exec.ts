@@ -23,6 +23,8 @@ export interface RunOptions {
   cwd?: string
   /** Called with each piece of stdout as it arrives (e.g. progress output). */
   onStdout?: (chunk: string) => void
+  /** Called with the program's pid as soon as it runs (to record who is writing a file). */
+  onSpawn?: (pid: number) => void
 }
 
 export interface RunResult {
@@ -88,6 +90,7 @@ export async function runCommand(
     ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
     ...(options.killSignal === undefined ? {} : { killSignal: options.killSignal }),
   })
+  if (child.pid !== undefined) options.onSpawn?.(child.pid)
   const onStdout = options.onStdout
   if (onStdout !== undefined) {
     const decoder = new StringDecoder('utf8')

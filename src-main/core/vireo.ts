@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
 import { copyFile, readdir, rm, stat } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Events, Params, Results } from '../api/contract'
 import type { HostReport, IsoInspection, JobProgress, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
@@ -21,6 +21,7 @@ import { logTail } from './vms/launch'
 import { UEFI_VARS_FILE, type HostFacts } from './vms/launch-plan'
 import { diskPath } from './vms/qemu-args'
 import { processArgs } from './vms/qemu-process'
+import { recordCopy } from './vms/staging-owner'
 import { Supervisor, type VmRuntime } from './vms/supervisor'
 import { applyVmSnapshot, findVmSnapshot, takeVmSnapshot, vmSnapshots, type SnapshotTarget } from './vms/vm-snapshots'
 import { VmStore, type StoredVm } from './vms/vm-store'
@@ -53,6 +54,7 @@ export class Vireo extends EventEmitter<EventMap> {
     this.store = new VmStore(options.paths.vms)
     this.supervisor = new Supervisor({
       runtimeRoot: options.paths.runtime,
+      ...(options.paths.runtimeBase === undefined ? {} : { runtimeBase: options.paths.runtimeBase }),
       vmDirOf: (id) => this.store.dirOf(id),
       hostFacts: () => this.hostFacts(),
       watch: options.watch,
@@ -377,7 +379,13 @@ export class Vireo extends EventEmitter<EventMap> {
     let done = 0
     try {
       for (const copy of copies) {
-        await convertImage({ ...copy, onProgress: (percent) => tell((done * 100 + percent) / copies.length) })
+        await convertImage({
+          ...copy,
+          onProgress: (percent) => tell((done * 100 + percent) / copies.length),
+          // Recorded in the staging folder, so that a front end killed meanwhile leaves no
+          // orphaned copy behind: the next one stops it (see sweepLeftovers).
+          onSpawn: (pid) => void recordCopy(dirname(copy.target), pid, resolve(copy.target)).catch(() => {}),
+        })
         done += 1
       }
     } catch (error) {

@@ -1,5 +1,5 @@
 import { runCommand } from '../exec'
-import { ensurePrivateDir, type VireoPaths } from '../paths'
+import { ensureRuntimeDir, type VireoPaths } from '../paths'
 import { DEFAULT_PROBE_TIMEOUT_MS, probeAccelerator } from './accel-probe'
 import {
   findProgram,
@@ -75,7 +75,7 @@ async function probeKvm(
   // The probe's scratch folder goes in Vireo's private runtime folder, else the temp dir.
   let scratchDir: string | undefined = options.paths.runtime
   try {
-    ensurePrivateDir(scratchDir)
+    ensureRuntimeDir(options.paths)
   } catch {
     scratchDir = undefined
   }
@@ -86,7 +86,7 @@ async function probeKvm(
     scratchDir,
   })
   const answer = { usable: result.ok, reason: result.reason }
-  if (key !== null) await writeProbeCache(options.paths.runtime, key, answer)
+  if (key !== null) await writeProbeCache(options.paths.runtime, key, answer, options.paths.runtimeBase)
   return answer
 }
 

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../fs-atomic'
-import { ensurePrivateDir } from '../paths'
+import { ensurePrivateDir } from '../private-dir'
 
 /**
  * The KVM probe's result, kept for the rest of this boot: a working or broken KVM does not
@@ -72,6 +72,8 @@ export async function writeProbeCache(
   runtimeDir: string,
   key: ProbeCacheKey,
   result: { usable: boolean; reason: string },
+  /** The trusted folder the runtime folder is made in (default: its parent). */
+  base = dirname(runtimeDir),
 ): Promise<void> {
   const entry: ProbeCacheEntry = {
     version: 1,
@@ -80,7 +82,7 @@ export async function writeProbeCache(
     probedAt: new Date().toISOString(),
   }
   try {
-    ensurePrivateDir(runtimeDir)
+    ensurePrivateDir(runtimeDir, base)
     await writeFileAtomic(join(runtimeDir, PROBE_CACHE_FILE), `${JSON.stringify(entry, null, 2)}\n`)
   } catch {
     // A read-only or full runtime folder: the next check probes again.

@@ -21,6 +21,8 @@ export interface ConvertImageOptions {
   targetFormat: DiskImageFormat
   /** Called with 0–100 as qemu-img reports progress. */
   onProgress?: (percent: number) => void
+  /** Called with qemu-img's pid once it runs. */
+  onSpawn?: (pid: number) => void
   signal?: AbortSignal
   /**
    * Accept a source that reads other host files (a backing file, a VMDK extent, a qcow2 data
@@ -74,6 +76,7 @@ export async function convertImage(options: ConvertImageOptions): Promise<ImageI
       {
         timeoutMs: CONVERT_TIMEOUT_MS,
         onStdout: progress,
+        ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       },
     )

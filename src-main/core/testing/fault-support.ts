@@ -80,12 +80,17 @@ export function processArgs(pid: number): string[] | null {
 
 /** Live QEMU processes whose command line mentions `marker` (a test's own temp folder). */
 export function qemuPids(marker: string): number[] {
+  return programPids(marker, 'qemu-system')
+}
+
+/** Live processes of `program` (part of argv[0], e.g. `qemu-img`) whose command line mentions `marker`. */
+export function programPids(marker: string, program: string): number[] {
   const pids: number[] = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     const pid = Number(name)
     const args = processArgs(pid)
-    if (args === null || !args[0]?.includes('qemu-system')) continue
+    if (args === null || !args[0]?.includes(program)) continue
     if (processState(pid) === 'Z') continue
     if (args.some((a) => a.includes(marker))) pids.push(pid)
   }

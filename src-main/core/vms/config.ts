@@ -22,9 +22,20 @@ function nameSchema(what: string, max: number) {
         .min(1, `Give the ${what} a name.`)
         .max(max, `A name can be at most ${max} characters.`)
         // eslint-disable-next-line no-control-regex
-        .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters.'),
+        .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters.')
+        .refine(
+          (s) => !BIDI_CONTROLS.test(s),
+          'A name cannot contain text-direction control characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069): they can make it look like another name.',
+        ),
     )
 }
+
+/**
+ * Invisible marks that reorder the text around them (embeddings, overrides, isolates and the
+ * direction marks): “\u202Eevil” shows as “live” and can pass for another VM in a list. Letters
+ * of right-to-left scripts are fine; only these controls are refused.
+ */
+export const BIDI_CONTROLS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/
 
 export const vmNameSchema = nameSchema('VM', 120)
 

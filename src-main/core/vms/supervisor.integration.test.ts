@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pngInk } from '../../../e2e/support/png'
 import { testIsoPath } from '../../../e2e/support/test-iso'
+import { holdImage } from '../images/images-test-support'
+import { tearDownRoot } from '../testing/fault-support'
 import { vmConfigSchema, type VmConfig } from './config'
 import type { HostFacts } from './launch-plan'
 import { Supervisor } from './supervisor'
@@ -69,8 +70,8 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const s of supervisors) s.dispose()
-  await execa('pkill', ['-KILL', '-f', `${runtime}/`], { reject: false })
-  rmSync(root, { recursive: true, force: true })
+  // By pid, only this file's QEMUs (never by a pattern that could match another's).
+  expect(await tearDownRoot(root, [])).toEqual([])
 })
 
 describe('Supervisor with real QEMU', () => {
@@ -151,14 +152,13 @@ describe('Supervisor with real QEMU', () => {
   })
 
   it('says a disk is locked when another QEMU holds it, and starts nothing', async () => {
-    const disk = join(vmsDir, id, 'disk0.qcow2')
-    const holder = spawn('qemu-system-x86_64', ['-machine', 'none', '-nodefaults', '-display', 'none', '-drive', `file=${disk},format=qcow2,if=none,id=d`], { stdio: 'ignore' })
+    // Resolves once qemu-img sees the lock: no fixed wait.
+    const holder = await holdImage(join(vmsDir, id, 'disk0.qcow2'), 'qcow2')
     try {
-      await new Promise((r) => setTimeout(r, 1500))
       await expect(sup.start(config)).rejects.toMatchObject({ code: 'IMAGE_LOCKED' })
       expect((await sup.status(id)).state).toBe('stopped')
     } finally {
-      holder.kill('SIGKILL')
+      await holder.release()
     }
   })
 
@@ -178,4 +178,29 @@ describe('Supervisor with real QEMU', () => {
     const missing = { ...config, cdrom: join(root, 'gone.iso') }
     await expect(sup.start(missing)).rejects.toMatchObject({ code: 'FILE_MISSING', message: expect.stringContaining('gone.iso') })
   })
+})
+
+describe('Force off while a Shut down is still waiting for the guest', () => {
+  // No OS on a blank disk: the firmware ignores the ACPI power button, so Shut down waits
+  // while Force off pulls the plug. Both see QEMU exit, each in its own poll; whichever sees
+  // it first, and whatever the event connection says, the VM was forced off. Each round
+  // starts Force off a little later after Shut down, so that the two polls meet every way.
+  for (const watch of [false, true]) {
+    it(`records it as forced, whoever sees the exit first (${watch ? 'a watching front end' : 'no event connection, as the CLI'})`, async () => {
+      const sup = newSupervisor(watch)
+      const id = watch ? 'forcewatch1' : 'forcenowatch'
+      const config = { ...(await makeVm(id)), cdrom: null }
+      for (let round = 0; round < 6; round++) {
+        await sup.start(config)
+        const down = sup.shutdown(id, 60_000)
+        await stateOf(sup, id, 'shutting-down')
+        await new Promise((r) => setTimeout(r, round * 17))
+        const forced = await sup.forceOff(id)
+        const afterShutdown = await down
+        const recorded = JSON.parse(readFileSync(join(runtime, id, 'last-stop.json'), 'utf8')) as { reason: string }
+        expect([forced.lastStop?.reason, afterShutdown.lastStop?.reason, recorded.reason], `round ${round}`).toEqual(['forced', 'forced', 'forced'])
+        expect((await sup.status(id)).lastStop?.reason).toBe('forced')
+      }
+    })
+  }
 })

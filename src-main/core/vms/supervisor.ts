@@ -1,13 +1,15 @@
 import { EventEmitter } from 'node:events'
-import { link, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { VireoError } from '../errors'
-import { ensurePrivateDir } from '../paths'
+import { ensurePrivateDir } from '../private-dir'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
 import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
+import { RunStop } from './run-stop'
+import { createLockFile, lockHeldByOther } from './start-lock'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 
@@ -29,6 +31,8 @@ export interface SupervisorEvents {
 export interface SupervisorOptions {
   /** The private runtime folder: one subfolder per VM for its sockets and pidfile. */
   runtimeRoot: string
+  /** The folder runtimeRoot is made in, trusted but not Vireo's own (default: its parent). */
+  runtimeBase?: string
   /** The VM's data folder (disks, qemu.log, serial.log). */
   vmDirOf: (id: string) => string
   hostFacts: () => Promise<HostFacts>
@@ -40,9 +44,8 @@ export interface SupervisorOptions {
 interface Tracked {
   runtime: VmRuntime
   watcher?: QmpClient
-  /** Set when Vireo asked QEMU to quit, so the SHUTDOWN that follows counts as forced. */
-  forcing?: boolean
-  stopReason?: StopRecord['reason']
+  /** The QEMU run being followed: what was seen of it, and who records its end. */
+  run?: RunStop
   poll?: NodeJS.Timeout
 }
 
@@ -188,6 +191,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private async attach(id: string, live: LaunchRecord): Promise<VmRuntime> {
     const entry: Tracked = this.tracked.get(id) ?? { runtime: { state: 'running' } }
     this.tracked.set(id, entry)
+    if (entry.run?.pid !== live.pid) entry.run = new RunStop(live.pid)
     const status = await this.ctl<{ status: string }>(id, 'query-status').catch(() => null)
     entry.runtime = {
       state: status?.status === 'paused' || status?.status === 'io-error' ? 'paused' : 'running',
@@ -221,8 +225,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** A lock file shared by every front end, so that two processes never start one VM twice. */
   private async withStartLock<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
     const s = this.sockets(id)
-    ensurePrivateDir(this.runtimeRoot)
-    ensurePrivateDir(this.runtimeDir(id))
+    ensurePrivateDir(this.runtimeDir(id), this.options.runtimeBase ?? dirname(this.runtimeRoot))
     for (let attempt = 0; ; attempt++) {
       try {
         await createLockFile(s.lockFile)
@@ -286,6 +289,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.setState(id, { state: 'stopped' })
       throw error
     }
+    entry.run = new RunStop(launch.pid)
     const identity = await identifyQemu(launch.pid, s.qmpSocket)
     const record: LaunchRecord = {
       pid: launch.pid,
@@ -309,8 +313,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.listen(id, qmp, pid)
     } catch {
       // Another front end holds the event connection: follow the process instead.
+      const run = entry.run
       entry.poll = setInterval(() => {
-        if (!isAlive(pid)) void this.finish(id, pid)
+        if (!isAlive(pid) && run !== undefined) void this.finish(id, run)
       }, 1000)
       entry.poll.unref()
     }
@@ -320,19 +325,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
     entry.watcher = qmp
+    const run = entry.run?.pid === pid ? entry.run : undefined
     qmp.on('event', (e) => {
       const data = e.data
       switch (e.event) {
         case 'SHUTDOWN':
-          entry.stopReason = entry.forcing
-            ? 'forced'
-            : data.reason === 'guest-shutdown'
-              ? 'guest-shutdown'
-              : data.reason === 'guest-panic'
-                ? 'crashed'
-                : data.reason === 'host-signal'
-                  ? 'host-signal'
-                  : 'forced'
+          if (run !== undefined) run.shutdown = data
           break
         case 'STOP':
           if (entry.runtime.state === 'running') {
@@ -367,29 +365,43 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
     })
     qmp.on('close', (info) => {
-      if (!info.byClient) void this.finish(id, pid)
+      if (!info.byClient && run !== undefined) void this.finish(id, run)
     })
   }
 
   /** QEMU is gone (or going): record why, tidy the runtime folder, and say so. */
-  private async finish(id: string, pid: number): Promise<void> {
+  private async finish(id: string, run: RunStop): Promise<void> {
     const entry = this.tracked.get(id)
-    if (entry === undefined || entry.runtime.pid !== pid) return
+    if (entry === undefined || entry.run !== run) return
     if (entry.poll) clearInterval(entry.poll)
     entry.watcher = undefined
     entry.poll = undefined
+    const pid = run.pid
     for (let i = 0; i < 50 && isAlive(pid) && (await identifyQemu(pid, this.sockets(id).qmpSocket)); i++) {
       await new Promise((r) => setTimeout(r, 100))
     }
-    const reason = entry.stopReason ?? (entry.forcing ? 'forced' : 'crashed')
-    const lastStop: StopRecord = { reason, at: new Date().toISOString() }
-    if (reason === 'crashed') {
-      lastStop.stderrTail = await logTail(join(this.vmDirOf(id), 'qemu.log'))
-      lastStop.detail = 'QEMU ended without a shutdown (killed, or it crashed).'
+    await this.endRun(id, run)
+  }
+
+  /**
+   * Records why `run` ended, once, and only while it is still the VM's current run: whoever
+   * sees the end first records it, with the reason everything seen of the run gives (see
+   * run-stop); an observer of an older run, late, never touches a newer one.
+   */
+  private async endRun(id: string, run: RunStop): Promise<void> {
+    if (this.tracked.get(id)?.run !== run) return
+    if (!run.claim()) return run.recorded
+    try {
+      const reason = run.reason
+      const lastStop: StopRecord = { reason, at: new Date().toISOString() }
+      if (reason === 'crashed') {
+        lastStop.stderrTail = await logTail(join(this.vmDirOf(id), 'qemu.log'))
+        lastStop.detail = 'QEMU ended without a shutdown (killed, or it crashed).'
+      }
+      await this.recordStop(id, lastStop)
+    } finally {
+      run.done()
     }
-    entry.forcing = false
-    entry.stopReason = undefined
-    await this.recordStop(id, lastStop)
   }
 
   private async recordStop(id: string, lastStop: StopRecord): Promise<void> {
@@ -448,7 +460,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const before = runtime.state
     this.setState(id, { ...runtime, state: 'shutting-down' })
     await this.ctl(id, 'system_powerdown')
-    if (await waitForExit(pid, timeoutMs)) return this.afterExit(id, pid, 'guest-shutdown')
+    if (await waitForExit(pid, timeoutMs)) {
+      const run = this.runOf(id, pid)
+      if (run !== undefined) run.powerdown = true
+      return this.afterExit(id, pid)
+    }
     this.setState(id, { ...runtime, state: before })
     throw new VireoError(
       'TIMEOUT',
@@ -461,25 +477,34 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async forceOff(id: string): Promise<VmRuntime> {
     const runtime = await this.requireRunning(id)
     const pid = runtime.pid ?? 0
-    const entry = this.tracked.get(id)
-    if (entry) entry.forcing = true
+    const run = this.runOf(id, pid)
+    if (run !== undefined) run.forced = true
     await this.ctl(id, 'quit', undefined, 5000).catch(() => {})
     if (!(await waitForExit(pid, 5000))) {
       process.kill(pid, 'SIGKILL')
       await waitForExit(pid, 5000)
     }
-    return this.afterExit(id, pid, 'forced')
+    return this.afterExit(id, pid)
   }
 
-  /** Waits for the watcher to record the stop; records it here where nobody watches. */
-  private async afterExit(id: string, pid: number, reason: StopRecord['reason']): Promise<VmRuntime> {
-    const entry = this.tracked.get(id)
-    if (entry?.watcher !== undefined) {
-      for (let i = 0; i < 50 && entry.runtime.pid === pid; i++) await new Promise((r) => setTimeout(r, 50))
-    }
-    if (entry === undefined) this.tracked.set(id, { runtime: { state: 'running', pid } })
-    if (this.tracked.get(id)?.runtime.pid === pid) {
-      await this.recordStop(id, { reason, at: new Date().toISOString() })
+  /** The run of QEMU `pid` this front end follows for the VM, if it follows that one. */
+  private runOf(id: string, pid: number): RunStop | undefined {
+    const run = this.tracked.get(id)?.run
+    return run?.pid === pid ? run : undefined
+  }
+
+  /**
+   * QEMU `pid` exited after Shut down or Force off: records the stop, unless another observer
+   * has (the event connection, given a moment to bring QEMU's own word on it, records it more
+   * precisely), and says how the VM is now.
+   */
+  private async afterExit(id: string, pid: number): Promise<VmRuntime> {
+    const run = this.runOf(id, pid)
+    if (run !== undefined) {
+      if (this.tracked.get(id)?.watcher !== undefined) {
+        await Promise.race([run.recorded, new Promise((r) => setTimeout(r, 2500))])
+      }
+      await this.endRun(id, run)
     }
     return this.status(id)
   }
@@ -578,35 +603,6 @@ function qemuNotAnswering(timeoutMs: number): VireoError {
     `QEMU did not answer within ${Math.round(timeoutMs / 1000)} s: it is hung or very busy, or another program holds its control connection.`,
     'Try again in a moment; if it stays stuck, use Force off. Other VMs are not affected.',
   )
-}
-
-/**
- * Takes the start lock: a file holding the owner's pid and process start time, made complete
- * first and then linked into place, so nobody ever reads a half-written lock.
- */
-async function createLockFile(lockFile: string): Promise<void> {
-  const temp = `${lockFile}.${process.pid}.${Date.now()}`
-  await writeFile(temp, `${process.pid} ${(await processStartTime(process.pid)) ?? 0}\n`, { mode: 0o600 })
-  try {
-    await link(temp, lockFile)
-  } finally {
-    await rm(temp, { force: true })
-  }
-}
-
-/**
- * Whether another live front end holds the start lock. A pid alone proves nothing (the
- * front end that wrote it may have died and its pid been reused), so its start time must match.
- */
-async function lockHeldByOther(lockFile: string): Promise<boolean> {
-  const text = await readFile(lockFile, 'utf8').catch(() => null)
-  if (text === null) return false
-  const [pidText, startText] = text.trim().split(/\s+/)
-  const owner = Number(pidText)
-  if (!Number.isInteger(owner) || owner <= 1 || owner === process.pid || !isAlive(owner)) return false
-  // Without a recorded start time (an older lock), a live pid has to do.
-  if (startText === undefined || startText === '0') return true
-  return (await processStartTime(owner)) === Number(startText)
 }
 
 function alreadyRunning(name: string, what: string): VireoError {

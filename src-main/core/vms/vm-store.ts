@@ -5,6 +5,7 @@ import { VireoError } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
 import { vmConfigSchema, type VmConfig } from './config'
 import { loadConfig } from './config-migrations'
+import { claimStaging, settleStaging, stagingOwner, stopOrphanedCopies } from './staging-owner'
 
 export type StoredVm =
   | { id: string; dir: string; ok: true; config: VmConfig }
@@ -103,14 +104,19 @@ export class VmStore {
    * making was cut short) never shows up half-made.
    */
   async createStaging(id: string): Promise<string> {
-    return this.makeDir(join(this.vmsDir, `.new-${id}`))
+    const dir = await this.makeDir(join(this.vmsDir, `.new-${id}`))
+    // Best effort: without the record (a full disk), a cut-short creation is swept once idle.
+    await claimStaging(dir).catch(() => {})
+    return dir
   }
 
   /**
    * Removes what cut-short work left in the VMs' folder: `.deleted-*` (a delete stopped
-   * between its rename and its removal) at once, and `.new-*` (a creation that never
-   * finished) once nothing in it has changed for `idleMs`, so that a creation still running
-   * in another window or command (a long import) is left alone. Returns what it removed.
+   * between its rename and its removal) at once; `.new-*` (a creation that never finished)
+   * at once when the front end that made it is gone, after stopping the qemu-img copy it
+   * left running (both proven by pid and start time, see staging-owner), and without that
+   * record once nothing in it has changed for `idleMs`. A creation still running in another
+   * window or command (a long import) is left alone. Returns what it removed.
    */
   async sweepLeftovers(idleMs = 60 * 60 * 1000, now = Date.now()): Promise<string[]> {
     let names: string[]
@@ -123,10 +129,13 @@ export class VmStore {
     for (const name of names) {
       const path = join(this.vmsDir, name)
       // (A `.new-*` gone meanwhile was committed by another front end: NaN, not abandoned.)
+      const owner = name.startsWith('.new-') ? await stagingOwner(path) : null
       const abandoned =
         name.startsWith('.deleted-') ||
-        (name.startsWith('.new-') && now - (await lastChange(path)) > idleMs)
+        owner === 'abandoned' ||
+        (owner === 'unknown' && now - (await lastChange(path)) > idleMs)
       if (!abandoned) continue
+      if (owner === 'abandoned') await stopOrphanedCopies(path)
       await rm(path, { recursive: true, force: true, maxRetries: 3 })
       removed.push(path)
     }
@@ -136,6 +145,7 @@ export class VmStore {
   /** Writes the new VM's definition into its staging folder and moves the folder into place. */
   async commit(config: VmConfig, staging: string): Promise<void> {
     const valid = vmConfigSchema.parse(config)
+    await settleStaging(staging)
     await this.writeConfig(staging, valid)
     await rename(staging, this.dirOf(valid.id))
   }
