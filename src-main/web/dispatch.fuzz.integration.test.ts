@@ -24,6 +24,7 @@ import { methods, type MethodName } from '../api/contract'
 import { createDispatcher } from '../api/dispatch'
 import type { VmSummary } from '../api/types'
 import type { ServerMessage } from '../api/wire'
+import { prng } from '../core/testing/prng'
 
 // The API boundary under fire: thousands of random and malformed calls to every method of the
 // contract, over a real WebSocket to a real web host with the real core (and QEMU) behind it.
@@ -45,18 +46,6 @@ const files = join(parent, 'files')
 const cwd = join(parent, 'cwd')
 const scratch = join(parent, 'tmp')
 const mark = `vireo-fuzz-${SEED.toString(36)}`
-
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // Each worker draws from its own generator (seeded from SEED and its number), so its
 // sequence of calls does not depend on how the workers' calls interleave; which VM ids exist

@@ -6,6 +6,7 @@ import type { ServerMessage } from '../api/wire'
 import { until } from '../core/testing/fault-support'
 import { COOKIE_NAME } from './auth'
 import { preview, rawRequest, slowClient } from './testing/raw-http'
+import { prng } from '../core/testing/prng'
 
 // FAULTS 36: the HTTP layer under fire, as dispatch.fuzz does the API. Random and malformed
 // requests (request lines, targets, methods, versions, headers huge and broken, upgrades) on
@@ -26,17 +27,6 @@ let host: VireoWeb
 let port: number
 let stderr = ''
 
-/** mulberry32, seeded: a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = prng(SEED)
 const int = (n: number): number => Math.floor(random() * n)
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T
