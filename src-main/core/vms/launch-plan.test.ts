@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { expectGolden } from '../testing/golden'
-import { vmConfigSchema, type VmConfig } from './config'
+import { fedora, fedoraDir, runtimeRoot } from '../testing/vm-configs'
+import type { VmConfig } from './config'
 import {
   filesToCheck,
   planLaunch,
@@ -19,8 +20,7 @@ function expectPlan(name: string, plan: LaunchPlan): void {
   expectGolden(`${JSON.stringify(plan, null, 2)}\n`, join(goldenDir, `${name}.json`))
 }
 
-const vmDir = '/home/ada/.local/share/vireo/vms/a1b2c3d4'
-const runtimeRoot = '/run/user/1000/vireo'
+const vmDir = fedoraDir
 const runtimeDir = `${runtimeRoot}/a1b2c3d4`
 const ovmf = { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.fd' }
 const tcgHost: HostFacts = {
@@ -32,16 +32,7 @@ const tcgHost: HostFacts = {
 }
 const kvmHost: HostFacts = { ...tcgHost, accel: 'kvm', kvmUsable: true, accelReason: 'KVM works.' }
 
-const linux: VmConfig = vmConfigSchema.parse({
-  version: 1,
-  id: 'a1b2c3d4',
-  name: 'Fedora 40',
-  memoryMiB: 2048,
-  cpus: 2,
-  disks: [{ file: 'disk0.qcow2', format: 'qcow2' }],
-  cdrom: '/srv/iso/Fedora-Workstation-Live-x86_64-40.iso',
-  createdAt: '2026-01-01T00:00:00.000Z',
-})
+const linux = fedora
 const uefi: VmConfig = { ...linux, firmware: 'uefi' }
 
 /** Inputs where every file the config names exists, less `missing`. */

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { expectGolden } from '../testing/golden'
-import { vmConfigSchema, type VmConfig } from './config'
+import { fedora, fedoraDir } from '../testing/vm-configs'
+import type { VmConfig } from './config'
 import { qemuOptValue } from '../qemu-opt'
 import { buildQemuArgs, macAddress, type LaunchContext } from './qemu-args'
 
@@ -11,19 +12,10 @@ import { buildQemuArgs, macAddress, type LaunchContext } from './qemu-args'
 // UPDATE_GOLDEN=1 npx vitest run qemu-args. A missing file fails (testing/golden.ts).
 const goldenDir = join(import.meta.dirname, 'golden')
 
-const base: VmConfig = vmConfigSchema.parse({
-  version: 1,
-  id: 'a1b2c3d4',
-  name: 'Fedora 40',
-  memoryMiB: 2048,
-  cpus: 2,
-  disks: [{ file: 'disk0.qcow2', format: 'qcow2' }],
-  cdrom: '/srv/iso/Fedora-Workstation-Live-x86_64-40.iso',
-  createdAt: '2026-01-01T00:00:00.000Z',
-})
+const base = fedora
 
 const ctx: LaunchContext = {
-  vmDir: '/home/ada/.local/share/vireo/vms/a1b2c3d4',
+  vmDir: fedoraDir,
   qmpSocket: '/run/user/1000/vireo/a1b2c3d4/qmp.sock',
   ctlSocket: '/run/user/1000/vireo/a1b2c3d4/ctl.sock',
   vncSocket: '/run/user/1000/vireo/a1b2c3d4/vnc.sock',
