@@ -57,6 +57,7 @@ export const usage = `Usage: vireo <command> [options]
   delete VM [--delete-disks] [--yes]   the definition; its disks are kept (moved to
                                     $VIREO_HOME/kept-disks/) unless --delete-disks
   web [--host 127.0.0.1] [--port N] [--token T]   serve the UI and API on loopback
+  completion bash|zsh               a shell completion script (commands, options, VM names)
 
 VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).
 What cannot be undone asks first on a terminal: delete --delete-disks, snapshot revert and

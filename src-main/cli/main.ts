@@ -3,7 +3,7 @@ import { report } from './report'
 
 /**
  * The `vireo` command. Each command's code is loaded only when it runs (a dynamic import, a
- * chunk of its own in the build), so `--help` loads none of the core, and no
+ * chunk of its own in the build), so `--help` and `completion` load none of the core, and no
  * command loads what another one needs.
  */
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +16,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'web':
       return (await import('./web-command')).runWeb(values)
+    case 'completion':
+      return (await import('./completion')).runCompletion(rest)
     case 'delete':
       return (await import('./delete-command')).runDelete(rest, values)
     case 'snapshot':
