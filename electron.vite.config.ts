@@ -16,6 +16,9 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           cli: resolve('src-main/cli/main.ts'),
         },
+        // Chunks (each CLI command is one, loaded on demand) sit beside the entries, not in
+        // chunks/: `vireo web` finds the UI as ../renderer from its own file.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
