@@ -16,7 +16,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['src-main/**/*.integration.test.ts', 'e2e/fixtures/**/*.integration.test.ts'],
+          include: [
+            'src-main/**/*.integration.test.ts',
+            'scripts/**/*.integration.test.ts',
+            'e2e/fixtures/**/*.integration.test.ts',
+          ],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { bootBench } from './boot'
+import { cliStartBench } from './cli-start'
 import { consoleBench } from './console'
 import { diskBench } from './disk'
 import { cleanupAll, installCleanupHandlers } from './lib/cleanup'
@@ -25,7 +26,7 @@ const usage = `npm run bench [-- OPTIONS]
   --quiet         no progress lines
 (scripts/bench.js also takes --no-build: use the existing out/ build)`
 
-const defaultRuns: Record<BenchId, number> = { start: 9, boot: 3, disk: 3, console: 3, scale: 5, ui: 5 }
+const defaultRuns: Record<BenchId, number> = { start: 9, boot: 3, disk: 3, console: 3, scale: 5, ui: 5, cli: 15 }
 
 type Bench = (ctx: BenchContext) => Promise<Omit<Section, 'seconds'>>
 const benches: Record<BenchId, { title: string; run: Bench }> = {
@@ -35,6 +36,7 @@ const benches: Record<BenchId, { title: string; run: Bench }> = {
   console: { title: 'Console', run: consoleBench },
   scale: { title: 'Scale', run: scaleBench },
   ui: { title: 'UI', run: uiBench },
+  cli: { title: 'CLI start', run: cliStartBench },
 }
 
 async function main(): Promise<number> {

@@ -1,5 +1,6 @@
 // `npm start`: build, then launch the Electron app. Where the Electron binary is missing (it is
-// downloaded by electron's install step, which offline machines skip), say what to do instead.
+// downloaded by scripts/setup.sh, which an offline machine cannot do), say what to do instead.
+// `node scripts/start.js --dry-run` prints what it would run, one command a line, and runs nothing.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -10,18 +11,25 @@ const require = createRequire(import.meta.url)
 function electronBinary() {
   let binary
   try {
-    binary = require('electron') // throws when npm skipped the download
+    binary = require('electron') // throws when the download was skipped or failed
   } catch {
     return null
   }
   return typeof binary === 'string' && existsSync(binary) ? binary : null
 }
 
-if (electronBinary() === null) {
+/** What `npm start` runs: the build, then electron-vite's preview, which launches that binary. */
+const plan = [
+  ['npx', 'electron-vite', 'build'],
+  ['npx', 'electron-vite', 'preview', '--skipBuild'],
+]
+
+const electron = electronBinary()
+if (electron === null) {
   console.error(`
-Vireo's desktop window needs the Electron binary, and it is not installed here: npm skipped
-its download (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network when it installed). To get it, run
-\`node node_modules/electron/install.js\` on a machine with internet access (or set
+Vireo's desktop window needs the Electron binary, and it is not installed here: its download
+was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD) or failed (no network when \`scripts/setup.sh\` ran).
+To get it, run \`node node_modules/electron/install.js\` on a machine with internet access (or set
 ELECTRON_OVERRIDE_DIST_PATH to the folder of an Electron ${require('electron/package.json').version} you already have), then
 \`npm start\` again.
 
@@ -31,7 +39,14 @@ the URL to open (it carries an access token).
   process.exit(1)
 }
 
-const run = (args) => spawnSync('npx', args, { stdio: 'inherit' }).status ?? 1
-const built = run(['electron-vite', 'build'])
-if (built !== 0) process.exit(built)
-process.exit(run(['electron-vite', 'preview', '--skipBuild']))
+if (process.argv.includes('--dry-run')) {
+  for (const argv of plan) console.log(argv.join(' '))
+  console.log(`electron: ${electron}`)
+  process.exit(0)
+}
+for (const argv of plan) {
+  const [command, ...args] = argv
+  const status = spawnSync(command, args, { stdio: 'inherit' }).status ?? 1
+  if (status !== 0) process.exit(status)
+}
+process.exit(0)

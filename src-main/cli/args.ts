@@ -16,6 +16,9 @@ export const cliOptions = {
   start: { type: 'boolean' },
   timeout: { type: 'string' },
   'keep-disks': { type: 'boolean' },
+  'delete-disks': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  names: { type: 'boolean' },
   refresh: { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
@@ -45,15 +48,21 @@ export const usage = `Usage: vireo <command> [options]
   host check [--json] [--refresh]   can this machine run VMs? (exit 0 when it can)
   create --name NAME [--iso PATH | --import DISK] [--disk-size SIZE] [--disk-format qcow2|raw]
          [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg] [--start] [--json]
-  list [--json]                     VMs with their state
+  list [--json | --names]           VMs with their state (--names: one name a line)
   info VM [--json]                  one VM, with its QEMU command line
   start VM | shutdown VM [--timeout SEC] | stop VM (force off) | reboot VM | pause VM | resume VM
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
-  snapshot list VM | take VM NAME | revert VM NAME | delete VM NAME   (qcow2 disks; of a running VM, with its memory)
-  delete VM [--keep-disks]
+  snapshot list VM | take VM NAME | revert VM NAME [--yes] | delete VM NAME [--yes]
+                                    (qcow2 disks; of a running VM, with its memory)
+  delete VM [--delete-disks] [--yes]   the definition; its disks are kept (moved to
+                                    $VIREO_HOME/kept-disks/) unless --delete-disks
   web [--host 127.0.0.1] [--port N] [--token-file PATH]   serve the UI and API on loopback
                                     (token: VIREO_TOKEN or --token-file, else a random one)
+  completion bash|zsh               a shell completion script (commands, options, VM names)
 
-VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).`
+VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).
+What cannot be undone asks first on a terminal: delete --delete-disks, snapshot revert and
+snapshot delete; --yes answers for you. Without a terminal (a script), delete --delete-disks
+refuses unless --yes is given; snapshot revert and delete go ahead, as virsh's do.`

@@ -5,6 +5,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pngInk } from '../../e2e/support/png'
 import { testIsoPath } from '../../e2e/support/test-iso'
+import { onTerminal } from './testing/terminal'
 
 // The `vireo` command as a user runs it: the built bin/vireo.js, a fresh VIREO_HOME, real QEMU.
 // Each invocation is a new front end, so every step after `start` also proves re-attachment.
@@ -90,7 +91,7 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
     const again = await vireo('create', '--name', 'ONCE', '--disk-size', '16M')
     expect(again.exitCode).toBe(1)
     expect(again.stderr).toMatch(/already exists/)
-    expect((await vireo('delete', 'once')).exitCode).toBe(0)
+    expect((await vireo('delete', 'once', '--delete-disks', '--yes')).exitCode).toBe(0)
   })
 
   it('takes hostile names as display names only: never a path or an option', async () => {
@@ -103,7 +104,7 @@ describe('vireo create: bad input gets a clear error and leaves nothing behind',
       expect(vm.id).toMatch(/^[a-z0-9]+$/)
     }
     expect((await vireo('create', '--name', 'y'.repeat(121))).stderr).toMatch(/at most 120/)
-    for (const vm of await json<{ id: string }[]>('list')) await vireo('delete', vm.id)
+    for (const vm of await json<{ id: string }[]>('list')) await vireo('delete', vm.id, '--delete-disks', '--yes')
   })
 })
 
@@ -131,12 +132,12 @@ describe('vireo snapshot', () => {
     expect((await vireo('snapshot', 'take', 'CLI snaps')).stderr).toMatch(/needs a VM and a snapshot name/)
     expect((await vireo('snapshot', 'make', 'CLI snaps', 'x')).stderr).toMatch(/Did you mean: vireo snapshot list/)
     expect(await json<unknown[]>('snapshot', 'delete', 'CLI snaps', 'before')).toEqual([])
-    expect((await vireo('delete', vm.id)).exitCode).toBe(0)
+    expect((await vireo('delete', vm.id, '--delete-disks', '--yes')).exitCode).toBe(0)
   })
 })
 
 describe('a VM’s life through the CLI', () => {
-  it('installs, boots from disk, answers screenshot and ACPI shutdown, is cloned, and is deleted with its disks', async () => {
+  it('installs, boots from disk, answers screenshot and ACPI shutdown, is cloned, and is deleted with its disks when asked', async () => {
     const created = await json<{ id: string; state: string; os: { id: string } }>('create', '--name', 'CLI guest', '--iso', testIsoPath(), '--start')
     expect(created.os.id).toBe('vireo-test')
     expect(created.state).toBe('running')
@@ -171,16 +172,12 @@ describe('a VM’s life through the CLI', () => {
     // A clone of the installed VM boots the installed system from its own disk.
     expect((await vireo('clone', 'CLI guest')).stderr).toMatch(/needs --name/)
     // On a terminal, the copy's progress is one line that updates in place; not in --json.
-    const onTerminal = await execa(
-      'script',
-      ['--quiet', '--return', '--command', `'${process.execPath}' '${bin}' clone 'CLI guest' --name 'CLI copy'`, '/dev/null'],
-      { env: { VIREO_HOME: home }, reject: false },
-    )
-    expect(onTerminal.exitCode, onTerminal.stdout).toBe(0)
-    expect(onTerminal.stdout).toMatch(/\rCopying the disks of “CLI guest”: \d+ %/)
-    expect(onTerminal.stdout).toMatch(/\rCopying the disks of “CLI guest”: 100 %\r?\n/)
-    expect(onTerminal.stdout).toContain('Cloned into “CLI copy”')
-    expect((await vireo('delete', 'CLI copy')).exitCode).toBe(0)
+    const shown = await onTerminal([process.execPath, bin, 'clone', 'CLI guest', '--name', 'CLI copy'], { env: { VIREO_HOME: home }, timeoutMs: 180_000 })
+    expect(shown.exitCode, shown.stdout).toBe(0)
+    expect(shown.stdout).toMatch(/\rCopying the disks of “CLI guest”: \d+ %/)
+    expect(shown.stdout).toMatch(/\rCopying the disks of “CLI guest”: 100 %\r?\n/)
+    expect(shown.stdout).toContain('Cloned into “CLI copy”')
+    expect((await vireo('delete', 'CLI copy', '--delete-disks', '--yes')).exitCode).toBe(0)
     const clone = await json<{ id: string; name: string }>('clone', 'CLI guest', '--name', 'CLI clone')
     expect(clone.name).toBe('CLI clone')
     expect((await vireo('start', 'CLI clone')).exitCode).toBe(0)
@@ -188,9 +185,13 @@ describe('a VM’s life through the CLI', () => {
     await until('the clone’s installed system', () => cloneSerial().includes('Vireo test OS: ready'))
     expect(cloneSerial()).toContain('Vireo test OS — installed')
     expect((await vireo('stop', clone.id)).exitCode).toBe(0)
-    expect((await vireo('delete', clone.id)).exitCode).toBe(0)
+    expect((await vireo('delete', clone.id, '--delete-disks', '--yes')).exitCode).toBe(0)
 
-    expect((await vireo('delete', created.id)).exitCode).toBe(0)
+    // Its disks go only when asked for (--yes: no terminal here to ask on).
+    const deleted = await vireo('delete', created.id, '--delete-disks', '--yes')
+    expect(deleted.exitCode).toBe(0)
+    expect(deleted.stdout).toContain(`Removed:\n  ${join(home, 'vms', created.id, 'disk0.qcow2')}`)
     expect(existsSync(join(home, 'vms', created.id))).toBe(false)
+    expect(existsSync(join(home, 'kept-disks', created.id))).toBe(false)
   })
 })

@@ -1,6 +1,5 @@
 import { basename } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { execa } from 'execa'
 import { VireoError } from './errors'
 
 /**
@@ -81,6 +80,8 @@ export async function runCommand(
     })
   }
 
+  // Loaded on first use: a front end that runs no program (`vireo list`) starts without it.
+  const { execa } = await import('execa')
   const child = execa(file, args, {
     reject: false,
     stdin: 'ignore',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { ConsoleTarget, ConsoleTokens } from './console-tokens'
 import { ConsoleCloseCode, bridgeVnc, type VncBridge } from './vnc-bridge'
 
@@ -24,21 +24,29 @@ export interface ConsoleServerOptions {
  * A missing, wrong, used or expired token gets a bare 401 and nothing else.
  */
 export class ConsoleServer {
-  private readonly wss: WebSocketServer
+  /** Made on the first console: a front end that never opens one (the CLI) never loads ws. */
+  private wss: Promise<WebSocketServer> | null = null
   private readonly prefix: string
   private readonly bridges = new Map<string, Set<VncBridge>>()
   private closing = false
 
   constructor(private readonly options: ConsoleServerOptions) {
     this.prefix = options.pathPrefix ?? '/console/'
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: options.maxPayload ?? 8 * 1024 * 1024,
-      // noVNC may ask for the `binary` subprotocol; any other it asks for alone is not spoken.
-      handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
-    })
+  }
+
+  private server(): Promise<WebSocketServer> {
+    this.wss ??= import('ws').then(
+      ({ WebSocketServer }) =>
+        new WebSocketServer({
+          noServer: true,
+          clientTracking: false,
+          perMessageDeflate: false,
+          maxPayload: this.options.maxPayload ?? 8 * 1024 * 1024,
+          // noVNC may ask for the `binary` subprotocol; any other it asks for alone is not spoken.
+          handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
+        }),
+    )
+    return this.wss
   }
 
   /** The path (with query) a client connects to with `token`. */
@@ -67,7 +75,14 @@ export class ConsoleServer {
     if (vmId === null || target === null || target.vmId !== vmId) {
       return reject(socket, 401, 'Unauthorized')
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(target, ws))
+    // The socket holds what the client sends meanwhile: an upgraded socket has no reader yet.
+    void this.server().then(
+      (wss) => {
+        if (this.closing) return reject(socket, 503, 'Service Unavailable')
+        wss.handleUpgrade(req, socket, head, (ws) => this.open(target, ws))
+      },
+      () => reject(socket, 500, 'Internal Server Error'),
+    )
   }
 
   /**
@@ -101,7 +116,7 @@ export class ConsoleServer {
     const all = [...this.bridges.values()].flatMap((set) => [...set])
     for (const bridge of all) bridge.close(ConsoleCloseCode.goingAway, 'Vireo is shutting down.')
     await Promise.all(all.map((b) => b.closed))
-    this.wss.close()
+    if (this.wss !== null) (await this.wss).close()
   }
 
   private open(target: ConsoleTarget, ws: WebSocket): void {

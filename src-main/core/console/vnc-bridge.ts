@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net'
-import { WebSocket, type RawData } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 
 /** Close codes a console WebSocket ends with, so a front end can say what happened. */
 export const ConsoleCloseCode = {
@@ -40,7 +40,7 @@ export function bridgeVnc(
   const highWaterMark = options.highWaterMark ?? 1024 * 1024
   let resolveClosed: () => void = () => {}
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
-  if (ws.readyState !== WebSocket.OPEN) {
+  if (ws.readyState !== ws.OPEN) {
     ws.terminate()
     resolveClosed()
     return { closed, close: () => {} }
@@ -58,14 +58,14 @@ export function bridgeVnc(
     if (socketClosed && wsClosed) resolveClosed()
   }
   const closeWs = (code: number, reason: string): void => {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       ws.close(code, reason)
     }
   }
 
   socket.on('connect', () => (connected = true))
   socket.on('data', (chunk: Buffer) => {
-    if (ws.readyState !== WebSocket.OPEN) return
+    if (ws.readyState !== ws.OPEN) return
     inFlight += chunk.length
     ws.send(chunk, { binary: true }, () => {
       inFlight -= chunk.length

@@ -1,5 +1,3 @@
-import { execa } from 'execa'
-
 const cache = new Map<string, Promise<boolean>>()
 
 /**
@@ -10,9 +8,9 @@ const cache = new Map<string, Promise<boolean>>()
 export function qemuHasSandbox(qemuPath: string): Promise<boolean> {
   let known = cache.get(qemuPath)
   if (known === undefined) {
-    known = execa(qemuPath, ['-help'], { reject: false, timeout: 10_000 }).then(
-      (r) => r.exitCode === 0 && /^-sandbox /m.test(r.stdout),
-    )
+    known = import('execa')
+      .then(({ execa }) => execa(qemuPath, ['-help'], { reject: false, timeout: 10_000 }))
+      .then((r) => r.exitCode === 0 && /^-sandbox /m.test(r.stdout))
     cache.set(qemuPath, known)
   }
   return known

@@ -1,0 +1,66 @@
+/**
+ * What shell completion offers, per command: its options, and what its positionals are. Kept
+ * beside the usage text in args.ts; completion.test.ts checks that every option named here is
+ * one the parser knows, and that every command of the usage text is here.
+ */
+export type Positional = 'vm' | 'file' | readonly string[]
+
+export interface CommandGrammar {
+  options: readonly string[]
+  /** The positionals after the command, in order (a fixed list of words, a VM or a file). */
+  positionals: readonly Positional[]
+}
+
+const vmOnly: CommandGrammar = { options: ['--json'], positionals: ['vm'] }
+
+export const grammar: Record<string, CommandGrammar> = {
+  host: { options: ['--json', '--refresh'], positionals: [['check']] },
+  create: {
+    options: [
+      '--name',
+      '--iso',
+      '--import',
+      '--disk-size',
+      '--disk-format',
+      '--memory',
+      '--cpus',
+      '--firmware',
+      '--accel',
+      '--start',
+      '--json',
+    ],
+    positionals: [],
+  },
+  list: { options: ['--json', '--names'], positionals: [] },
+  info: vmOnly,
+  start: vmOnly,
+  shutdown: { options: ['--timeout', '--json'], positionals: ['vm'] },
+  stop: vmOnly,
+  reboot: vmOnly,
+  pause: vmOnly,
+  resume: vmOnly,
+  eject: vmOnly,
+  insert: { options: ['--json'], positionals: ['vm', 'file'] },
+  screenshot: { options: ['--json'], positionals: ['vm', 'file'] },
+  logs: { options: ['--log', '--lines', '--json'], positionals: ['vm'] },
+  clone: { options: ['--name', '--json'], positionals: ['vm'] },
+  snapshot: {
+    options: ['--yes', '--json'],
+    positionals: [['list', 'take', 'revert', 'delete'], 'vm'],
+  },
+  delete: { options: ['--delete-disks', '--keep-disks', '--yes', '--json'], positionals: ['vm'] },
+  web: { options: ['--host', '--port', '--token-file'], positionals: [] },
+  completion: { options: [], positionals: [['bash', 'zsh']] },
+  help: { options: [], positionals: [] },
+}
+
+/** Options that take a value, and the values to offer (a file where the list is empty). */
+export const optionValues: Record<string, readonly string[]> = {
+  '--iso': [],
+  '--import': [],
+  '--token-file': [],
+  '--disk-format': ['qcow2', 'raw'],
+  '--firmware': ['bios', 'uefi'],
+  '--accel': ['auto', 'kvm', 'tcg'],
+  '--log': ['qemu', 'serial'],
+}

@@ -1,0 +1,66 @@
+import type { Input, MethodName, Result } from '../api/contract'
+import { createDispatcher } from '../api/dispatch'
+import type { VmSummary } from '../api/types'
+import { VireoError } from '../core/errors'
+import { resolvePaths } from '../core/paths'
+import { Vireo } from '../core/vireo'
+import type { CliValues } from './args'
+import { showJobProgress } from './job-progress'
+import { CallError } from './report'
+
+/** What a command works with: the core behind the one dispatcher, and how to print. */
+export interface Session {
+  vireo: Vireo
+  /** One API call; an error reply is thrown as a CallError. */
+  call<M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>>
+  /** The id of the VM a user named (by name, any case, or by id). */
+  vmId(ref: string | undefined, command: string): Promise<string>
+  /** Prints `json` with --json, else `text`. */
+  out(json: unknown, text: string): void
+}
+
+/** Runs `body` with a session, and lets go of the core afterwards (so the process can exit). */
+export async function withSession(
+  values: CliValues,
+  body: (s: Session) => Promise<number>,
+): Promise<number> {
+  const vireo = new Vireo({ paths: resolvePaths(), watch: false })
+  const dispatch = createDispatcher(vireo)
+  const call = async <M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>> => {
+    const reply = await dispatch(method, params)
+    if (!reply.ok) throw new CallError(reply.error)
+    return reply.result as Result<M>
+  }
+  const stopProgress = values.json ? () => undefined : showJobProgress(vireo, process.stderr)
+  const session: Session = {
+    vireo,
+    call,
+    async vmId(ref, command) {
+      if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
+      return findVm(await call('listVms', {}), ref).id
+    },
+    out: (json, text) => console.log(values.json ? JSON.stringify(json, null, 2) : text),
+  }
+  try {
+    return await body(session)
+  } finally {
+    stopProgress()
+    vireo.dispose()
+  }
+}
+
+function findVm(vms: VmSummary[], ref: string): VmSummary {
+  const byId = vms.find((vm) => vm.id === ref)
+  if (byId) return byId
+  const byName = vms.filter(
+    (vm) => vm.name === ref || vm.name.toLocaleLowerCase() === ref.toLocaleLowerCase(),
+  )
+  if (byName.length === 1 && byName[0]) return byName[0]
+  if (byName.length > 1)
+    throw new VireoError(
+      'INVALID_INPUT',
+      `Several VMs are named “${ref}”.`,
+      'Use its id (see vireo list).',
+    )
+  throw new VireoError('NOT_FOUND', `There is no VM named “${ref}”.`, 'See vireo list.')
+}
