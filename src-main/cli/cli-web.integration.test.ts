@@ -16,7 +16,13 @@ describe('vireo web', () => {
     })
     try {
       const url = await webHostUrl(child)
-      const page = await fetch(url)
+      // The printed URL's token becomes a cookie, and the page is the same address without it.
+      const first = await fetch(url, { redirect: 'manual' })
+      expect(first.status).toBe(303)
+      const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? ''
+      const page = await fetch(new URL(first.headers.get('location') ?? '', url), {
+        headers: { cookie },
+      })
       expect(page.status).toBe(200)
       expect(await page.text()).toMatch(/<!doctype html>/i)
     } finally {
