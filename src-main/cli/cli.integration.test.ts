@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pngInk } from '../../e2e/support/png'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { pngInk } from '../core/testing/png'
+import { until } from '../core/testing/fault-support'
+import { testIsoPath } from '../core/testing/test-iso'
 import { onTerminal } from './testing/terminal'
 
 // The `vireo` command as a user runs it: the built bin/vireo.js, a fresh VIREO_HOME, real QEMU.
@@ -20,14 +21,6 @@ async function json<T>(...args: string[]): Promise<T> {
   const r = await vireo(...args, '--json')
   if (r.exitCode !== 0) throw new Error(`vireo ${args.join(' ')} failed: ${r.stderr}`)
   return JSON.parse(r.stdout) as T
-}
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 300))
-  }
 }
 
 beforeAll(() => {

@@ -17,11 +17,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../../e2e/support/test-iso'
+import { testIsoPath } from '../testing/test-iso'
 import { createDispatcher } from '../../api/dispatch'
 import { createVmParams } from '../../api/contract'
 import type { VmSummary } from '../../api/types'
-import { toErrorInfo } from '../errors'
 import { resolvePaths, type VireoPaths } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import {
@@ -37,6 +36,7 @@ import {
   until,
   writeFakeIso,
 } from '../testing/fault-support'
+import { rejection } from '../testing/rejections'
 import { Vireo } from '../vireo'
 import { processStartTime } from './qemu-process'
 
@@ -88,15 +88,6 @@ function sleeper(): ChildProcess & { pid: number } {
   children.push(child)
   if (child.pid === undefined) throw new Error('sleep did not start')
   return child as ChildProcess & { pid: number }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ReturnType<typeof toErrorInfo>> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => toErrorInfo(error),
-  )
 }
 
 beforeAll(() => {
