@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { resolvePaths, type VireoPaths } from '../paths'
+import type { VmSummary } from '../../api/types'
 import { Vireo } from '../vireo'
 import { mountTmpfs, tearDownRoot } from './fault-support'
 
@@ -55,6 +56,20 @@ export class VireoHarness {
     for (const v of this.fronts) v.dispose()
     return tearDownRoot(this.root, this.mounts)
   }
+}
+
+/** The VM `id` as the list shows it; throws if it is not listed. */
+export async function summaryOf(vireo: Vireo, id: string): Promise<VmSummary> {
+  const found = (await vireo.listVms()).find((s) => s.id === id)
+  if (found === undefined) throw new Error(`VM ${id} is not listed`)
+  return found
+}
+
+/** The pid of the VM's QEMU; throws if it has none. */
+export async function pidOf(vireo: Vireo, id: string): Promise<number> {
+  const { pid } = await vireo.supervisor.status(id)
+  if (pid === undefined) throw new Error(`VM ${id} has no QEMU`)
+  return pid
 }
 
 /** Runs one qemu-io command on an image; its exit code is non-zero when the command failed. */

@@ -18,7 +18,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../testing/test-iso'
 import { createDispatcher } from '../../api/dispatch'
 import { createVmParams } from '../../api/contract'
-import type { VmSummary } from '../../api/types'
 import { resolvePaths } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import {
@@ -33,7 +32,7 @@ import {
   writeFakeIso,
 } from '../testing/fault-support'
 import { rejection } from '../testing/rejections'
-import { VireoHarness } from '../testing/vireo-harness'
+import { pidOf, summaryOf, VireoHarness } from '../testing/vireo-harness'
 import type { Vireo } from '../vireo'
 import { processStartTime } from './qemu-process'
 
@@ -59,18 +58,6 @@ async function steadyVm(v: Vireo, name: string): Promise<string> {
     start: false,
   })
   return vm.id
-}
-
-async function summaryOf(v: Vireo, id: string): Promise<VmSummary> {
-  const found = (await v.listVms()).find((s) => s.id === id)
-  if (found === undefined) throw new Error(`VM ${id} is not listed`)
-  return found
-}
-
-async function pidOf(v: Vireo, id: string): Promise<number> {
-  const pid = (await v.supervisor.status(id)).pid
-  if (pid === undefined) throw new Error(`VM ${id} has no pid`)
-  return pid
 }
 
 function sleeper(): ChildProcess & { pid: number } {
