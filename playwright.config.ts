@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
 
 // End-to-end tests drive the real UI in Debian's Chromium against the real web host, with
-// real QEMU behind it. Each spec starts its own host (e2e/support/vireo-web.ts).
+// real QEMU behind it. Each spec starts its own host (src-main/web/testing/vireo-web.ts).
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',

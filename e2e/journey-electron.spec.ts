@@ -6,7 +6,7 @@ import { electronBinary, launchElectron, type RunningApp } from './journey/elect
 import { runJourney } from './journey/journey'
 import { AppPage } from './pages/app-page'
 import { watchPageProblems } from './pages/fixtures'
-import { removeHome } from './support/vireo-web'
+import { removeHome } from '../src-main/web/testing/vireo-web'
 
 const binary = electronBinary()
 const display = process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY

@@ -1,5 +1,5 @@
 import { runJourney } from './journey/journey'
-import { startVireoWeb } from './support/vireo-web'
+import { startVireoWeb } from '../src-main/web/testing/vireo-web'
 import { expect, setVireoHost, test, useVireoHost } from './pages/fixtures'
 
 const host = useVireoHost()

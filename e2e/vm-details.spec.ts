@@ -1,6 +1,6 @@
 import { freePort } from '../src-main/core/testing/free-port'
 import { callApi } from './support/page-api'
-import { testIsoPath } from './support/test-iso'
+import { testIsoPath } from '../src-main/core/testing/test-iso'
 import { expect, test, useVireoHost } from './pages/fixtures'
 
 useVireoHost()

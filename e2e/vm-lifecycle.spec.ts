@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { testIsoPath } from './support/test-iso'
+import { testIsoPath } from '../src-main/core/testing/test-iso'
 import { expect, test, useVireoHost } from './pages/fixtures'
 import { DetailsPage } from './pages/details-page'
 

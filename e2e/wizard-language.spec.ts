@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator } from '@playwright/test'
-import { testIsoPath } from './support/test-iso'
+import { testIsoPath } from '../src-main/core/testing/test-iso'
 import { expect, test, useVireoHost } from './pages/fixtures'
 
 useVireoHost()

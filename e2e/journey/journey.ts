@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import type { AppPage } from '../pages/app-page'
 import { callApi, serialLog } from '../support/page-api'
-import { testIsoPath } from '../support/test-iso'
+import { testIsoPath } from '../../src-main/core/testing/test-iso'
 
 /** How the journey reaches the app: the web host in Chromium, or the Electron app. */
 export interface JourneyDoor {

@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test'
-import { removeHome, startVireoWeb, type VireoWeb } from '../support/vireo-web'
+import { removeHome, startVireoWeb, type VireoWeb } from '../../src-main/web/testing/vireo-web'
 import { AppPage } from './app-page'
 
 /**

@@ -23,6 +23,8 @@ import { WebSocket } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostReport, VmSummary } from '../api/types'
 import { COOKIE_NAME } from '../web/auth'
+import { cliHome, requireBuild, vireoBin } from './testing/cli-home'
+import { NOBODY, unprivilegedStage } from './testing/unprivileged'
 import { testWebToken, webHostUrl } from './testing/web-url'
 import { resolvePaths } from '../core/paths'
 import { RfbTestClient } from '../core/console/testing/rfb-test-client'
@@ -33,24 +35,13 @@ import { killQemus, procStatus, qemuPids, tcpListeners, until } from '../core/te
 // front end's PATH, /dev/kvm denied (in a private mount namespace), a taken port, and QEMU run
 // by an unprivileged user.
 const root = mkdtempSync(join(tmpdir(), 'vireo-faults-cli-'))
-const home = join(root, 'home')
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'vireo.js')
-const env = { VIREO_HOME: home, XDG_RUNTIME_DIR: join(root, 'run') }
-const NOBODY = 65534
-
-function vireo(args: string[], extra: Record<string, string> = {}) {
-  return execa(process.execPath, [bin, ...args], {
-    env: { ...env, ...extra },
-    reject: false,
-    timeout: 60_000,
-  })
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const r = await vireo([...args, '--json'])
-  if (r.exitCode !== 0) throw new Error(`vireo ${args.join(' ')} failed: ${r.stderr}`)
-  return JSON.parse(r.stdout) as T
-}
+const run = join(root, 'run')
+const { home, env, vireo, withEnv, json } = cliHome({
+  home: join(root, 'home'),
+  env: { XDG_RUNTIME_DIR: run },
+  timeoutMs: 60_000,
+})
+const bin = vireoBin
 
 async function stateOf(id: string): Promise<string> {
   return (await json<VmSummary[]>('list')).find((vm) => vm.id === id)?.state ?? 'missing'
@@ -71,11 +62,7 @@ async function steady(name: string): Promise<string> {
   return vm.id
 }
 
-beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '..', '..', 'out', 'main', 'cli.js'))) {
-    throw new Error('Build first: npm run build (npm test does it for you).')
-  }
-})
+beforeAll(requireBuild)
 
 afterAll(async () => {
   const leftover = qemuPids(root)
@@ -120,15 +107,15 @@ describe('front ends dying and racing', () => {
         async () => (await stateOf(id)) === 'running',
         20_000,
       )
-      const again = await vireo(['start', id])
+      const again = await vireo('start', id)
       expect(again.exitCode).toBe(1)
       expect(again.stderr).toMatch(/already running/)
       expect(qemuPids(home)).toEqual(qemu)
 
-      expect((await vireo(['stop', id])).exitCode).toBe(0)
-      expect((await vireo(['start', id])).exitCode).toBe(0)
+      expect((await vireo('stop', id)).exitCode).toBe(0)
+      expect((await vireo('start', id)).exitCode).toBe(0)
       expect(existsSync(lockFile)).toBe(false)
-      expect((await vireo(['stop', id])).exitCode).toBe(0)
+      expect((await vireo('stop', id)).exitCode).toBe(0)
     }
     expect(cutShort, `the start was cut short in none of ${rounds} rounds`).toBeGreaterThanOrEqual(
       1,
@@ -137,13 +124,13 @@ describe('front ends dying and racing', () => {
 
   it('FAULTS 5: two `vireo start` processes at the same moment: one QEMU, one clear “already”', async () => {
     for (let round = 0; round < 3; round++) {
-      const [a, b] = await Promise.all([vireo(['start', id]), vireo(['start', id])])
+      const [a, b] = await Promise.all([vireo('start', id), vireo('start', id)])
       expect([a.exitCode, b.exitCode].sort()).toEqual([0, 1])
       expect([a, b].find((r) => r.exitCode === 1)?.stderr).toMatch(
         /already (running|starting)|being started/,
       )
       expect(qemuPids(home)).toHaveLength(1)
-      expect((await vireo(['stop', id])).exitCode).toBe(0)
+      expect((await vireo('stop', id)).exitCode).toBe(0)
       expect(qemuPids(home)).toEqual([])
     }
   })
@@ -167,7 +154,7 @@ describe('QEMU and qemu-img missing from PATH', () => {
     chmodSync(binary, 0o755)
     const withOwn = { PATH: `${own}:${process.env.PATH ?? ''}` }
     const id = await steady('cli-upgraded')
-    expect((await vireo(['start', id], withOwn)).exitCode).toBe(0)
+    expect((await withEnv(withOwn)('start', id)).exitCode).toBe(0)
     const [pid] = qemuPids(home)
     expect(readlinkSync(`/proc/${pid}/exe`)).toBe(binary)
 
@@ -177,33 +164,30 @@ describe('QEMU and qemu-img missing from PATH', () => {
     expect(await stateOf(id)).toBe('running')
     rmSync(prefix, { recursive: true })
 
-    const listed = await vireo(['list', '--json'], noQemu)
+    const listed = await withEnv(noQemu)('list', '--json')
     expect(listed.exitCode).toBe(0)
     expect((JSON.parse(listed.stdout) as VmSummary[]).find((vm) => vm.id === id)?.state).toBe(
       'running',
     )
-    expect((await vireo(['info', id], noQemu)).exitCode).toBe(0)
-    expect((await vireo(['pause', id], noQemu)).stdout).toMatch(/paused/)
-    expect((await vireo(['resume', id], noQemu)).stdout).toMatch(/running/)
-    expect((await vireo(['stop', id], noQemu)).stdout).toMatch(/stopped/)
+    expect((await withEnv(noQemu)('info', id)).exitCode).toBe(0)
+    expect((await withEnv(noQemu)('pause', id)).stdout).toMatch(/paused/)
+    expect((await withEnv(noQemu)('resume', id)).stdout).toMatch(/running/)
+    expect((await withEnv(noQemu)('stop', id)).stdout).toMatch(/stopped/)
     expect(qemuPids(home)).toEqual([])
 
-    expect((await vireo(['start', id])).exitCode).toBe(0)
+    expect((await vireo('start', id)).exitCode).toBe(0)
     expect(readlinkSync(`/proc/${qemuPids(home)[0]}/exe`)).toBe(system)
-    expect((await vireo(['stop', id])).exitCode).toBe(0)
+    expect((await vireo('stop', id)).exitCode).toBe(0)
   })
 
   it('FAULTS 27: starting without QEMU, or creating without qemu-img, names the package to install and leaves nothing', async () => {
     const id = await steady('cli-no-qemu')
-    const start = await vireo(['start', id], noQemu)
+    const start = await withEnv(noQemu)('start', id)
     expect(start.exitCode).toBe(1)
     expect(start.stderr).toMatch(/QEMU is not installed/)
     expect(start.stderr).toMatch(/apt install qemu-system-x86/)
     const before = (await json<VmSummary[]>('list')).length
-    const create = await vireo(
-      ['create', '--name', 'cli-no-qemu-img', '--disk-size', '16M'],
-      noQemu,
-    )
+    const create = await withEnv(noQemu)('create', '--name', 'cli-no-qemu-img', '--disk-size', '16M')
     expect(create.exitCode).toBe(1)
     expect(create.stderr).toMatch(/qemu-img is not installed/)
     expect(create.stderr).toMatch(/apt install qemu-utils/)
@@ -222,17 +206,17 @@ describe('the web host', () => {
     const address = server.address()
     port = typeof address === 'object' && address !== null ? address.port : 0
     id = await steady('cli-web')
-    expect((await vireo(['start', id])).exitCode).toBe(0)
+    expect((await vireo('start', id)).exitCode).toBe(0)
   })
 
   afterAll(async () => {
-    await vireo(['stop', id])
+    await vireo('stop', id)
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
   it('FAULTS 30: `vireo web` on a port that is taken says so and what to do, and exits (even with VMs running to let go of)', async () => {
     const began = Date.now()
-    const r = await vireo(['web', '--port', String(port)])
+    const r = await vireo('web', '--port', String(port))
     expect(r.exitCode).toBe(1)
     expect(r.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`)
     expect(r.stderr).toMatch(/--port/)
@@ -295,97 +279,13 @@ describe('the web host', () => {
   })
 })
 
-/**
- * A character-device major number that no driver has taken on this machine, from the ranges
- * Linux keeps for local and experimental use (which it never hands out by itself), so that
- * opening a node with it fails with ENXIO as a /dev/kvm without its module does.
- */
-function driverlessMajor(): number {
-  const text = readFileSync('/proc/devices', 'utf8')
-  const charSection = text.split(/^Block devices:/m)[0] ?? ''
-  const taken = new Set([...charSection.matchAll(/^\s*(\d+)\s/gm)].map((match) => Number(match[1])))
-  const free = [60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127].find((n) => !taken.has(n))
-  if (free === undefined) throw new Error('every local-use character major is taken here')
-  return free
-}
-
 describe('an unprivileged user', () => {
-  // A private mount namespace with its own /dev: a fake /dev/kvm, seen by nobody else on this
-  // machine, whose device numbers no driver answers. Not KVM's own 10:232: where the kvm
-  // module is loaded (as on machines with nested KVM), that node would open the real KVM.
-  const stage = join(root, 'ns')
-  const nsScript = join(root, 'ns.sh')
-  const nobodyHome = join(root, 'nobody-home')
-  const nobodyRun = join(root, 'nobody-run')
-
-  beforeAll(() => {
-    chmodSync(root, 0o755) // nobody must reach its own home below
-    mkdirSync(join(stage, 'olddev'), { recursive: true })
-    writeFileSync(
-      nsScript,
-      [
-        'set -e',
-        `mount --rbind /dev '${stage}/olddev'`,
-        'mount -t tmpfs -o mode=755,size=64k vireo-dev /dev',
-        `for n in null zero random urandom full tty; do touch /dev/$n; mount --bind '${stage}/olddev'/$n /dev/$n; done`,
-        `mknod -m 660 /dev/kvm c ${driverlessMajor()} 0`,
-        'chgrp kvm /dev/kvm || chgrp 0 /dev/kvm',
-        'exec "$@"',
-      ].join('\n'),
-    )
-    for (const dir of [nobodyHome, nobodyRun]) {
-      mkdirSync(dir)
-      chownSync(dir, NOBODY, NOBODY)
-    }
+  const { nobodyHome, setUp, nobodyBlocked, asUser, namespaceBlocked } = unprivilegedStage({
+    root,
+    home,
+    runtime: run,
   })
-
-  /**
-   * Why an unprivileged user cannot run this checkout's `vireo` (its folder is private, as a
-   * `mktemp -d` clone is): those cases cannot be produced there. Null when it can.
-   */
-  async function nobodyBlocked(): Promise<string | null> {
-    const probe = await execa(
-      'setpriv',
-      [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', 'test', '-r', bin],
-      { reject: false },
-    )
-    return probe.exitCode === 0
-      ? null
-      : `user nobody cannot read ${bin} (a private parent folder): run from a checkout others may read`
-  }
-
-  async function asUser(user: 'root' | 'nobody', args: string[], inNamespace = true) {
-    const asNobody =
-      user === 'nobody'
-        ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--']
-        : []
-    const command = [...asNobody, process.execPath, bin, ...args]
-    const [file, ...rest] = inNamespace
-      ? ['unshare', '--mount', '--propagation', 'private', 'sh', nsScript, ...command]
-      : command
-    return execa(file ?? 'false', rest, {
-      env: {
-        VIREO_HOME: user === 'nobody' ? nobodyHome : home,
-        XDG_RUNTIME_DIR: user === 'nobody' ? nobodyRun : env.XDG_RUNTIME_DIR,
-        HOME: root,
-        PATH: process.env.PATH ?? '',
-      },
-      reject: false,
-      timeout: 60_000,
-    })
-  }
-
-  /** Why no private mount namespace with the fake /dev/kvm can be made here (not root…); null when it can. */
-  async function namespaceBlocked(): Promise<string | null> {
-    const probe = await execa(
-      'unshare',
-      ['--mount', '--propagation', 'private', 'sh', nsScript, 'true'],
-      { reject: false },
-    )
-    return probe.exitCode === 0
-      ? null
-      : `no private mount namespace with a fake /dev/kvm here (needs root): ${probe.stderr.trim()}`
-  }
+  beforeAll(setUp)
 
   it('FAULTS 28: a /dev/kvm that no driver answers: the host check says no KVM driver is loaded, how to load it, and chooses TCG', async ({
     skip,

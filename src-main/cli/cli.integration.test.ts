@@ -1,39 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pngInk } from '../../e2e/support/png'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { pngInk } from '../core/testing/png'
+import { until } from '../core/testing/fault-support'
+import { testIsoPath } from '../core/testing/test-iso'
+import { cliHome, requireBuild, vireoBin } from './testing/cli-home'
 import { onTerminal } from './testing/terminal'
 
 // The `vireo` command as a user runs it: the built bin/vireo.js, a fresh VIREO_HOME, real QEMU.
 // Each invocation is a new front end, so every step after `start` also proves re-attachment.
-const home = mkdtempSync(join(tmpdir(), 'vireo-cli-'))
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'vireo.js')
-
-function vireo(...args: string[]) {
-  return execa(process.execPath, [bin, ...args], { env: { VIREO_HOME: home }, reject: false })
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  const r = await vireo(...args, '--json')
-  if (r.exitCode !== 0) throw new Error(`vireo ${args.join(' ')} failed: ${r.stderr}`)
-  return JSON.parse(r.stdout) as T
-}
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 300))
-  }
-}
+// No limit on a command's time here: a start or a clone takes what the guest takes.
+const { home, vireo, json } = cliHome({ prefix: 'vireo-cli-', timeoutMs: 0 })
+const bin = vireoBin
 
 beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '..', '..', 'out', 'main', 'cli.js'))) {
-    throw new Error('Build first: npm run build (npm test does it for you).')
-  }
+  requireBuild()
   testIsoPath()
 })
 

@@ -13,7 +13,6 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolvePaths } from '../core/paths'
 import { programPids, tearDownRoot, until } from '../core/testing/fault-support'
@@ -21,6 +20,7 @@ import { Vireo } from '../core/vireo'
 import { processStartTime } from '../core/vms/qemu-process'
 import { STAGING_OWNER_FILE } from '../core/vms/staging-owner'
 import { VmStore } from '../core/vms/vm-store'
+import { cliHome, requireBuild, vireoBin } from './testing/cli-home'
 
 // FAULTS 13 (a note): the front end killed (kill -9) in the middle of an import. The built
 // `vireo create --import` is the front end; the next one (the core as `vireo web` starts it)
@@ -28,14 +28,14 @@ import { VmStore } from '../core/vms/vm-store'
 // at once, touching nothing else.
 const root = mkdtempSync(join(tmpdir(), 'vireo-import-killed-'))
 const home = join(root, 'home')
-const env = { VIREO_HOME: home, XDG_RUNTIME_DIR: join(root, 'run') }
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'vireo.js')
+const { env, vireo } = cliHome({
+  home,
+  env: { XDG_RUNTIME_DIR: join(root, 'run') },
+  timeoutMs: 60_000,
+})
+const bin = vireoBin
 const vms = join(home, 'vms')
 const fronts: Vireo[] = []
-
-function vireo(args: string[]) {
-  return execa(process.execPath, [bin, ...args], { env, reject: false, timeout: 60_000 })
-}
 
 /** What a VM folder holds, with each file's size and mtime: to prove nothing touched it. */
 function snapshotOf(dir: string): string[] {
@@ -45,11 +45,7 @@ function snapshotOf(dir: string): string[] {
   })
 }
 
-beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '..', '..', 'out', 'main', 'cli.js'))) {
-    throw new Error('Build first: npm run build (npm test does it for you).')
-  }
-})
+beforeAll(requireBuild)
 
 afterAll(async () => {
   for (const v of fronts) v.dispose()
@@ -64,7 +60,7 @@ afterAll(async () => {
 describe('a front end killed during an import', () => {
   it('FAULTS 13: the next front end stops the orphaned qemu-img and sweeps its staging folder at once; nothing else is touched', async () => {
     const other = JSON.parse(
-      (await vireo(['create', '--name', 'bystander', '--disk-size', '16M', '--json'])).stdout,
+      (await vireo('create', '--name', 'bystander', '--disk-size', '16M', '--json')).stdout,
     ) as { id: string }
     const bystander = snapshotOf(join(vms, other.id))
     // Another creation under way in a live front end (this process), and one from an older

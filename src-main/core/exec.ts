@@ -42,14 +42,15 @@ export interface CommandFailure {
   cancelled?: true
 }
 
-/** Distribution packages that hold the programs Vireo runs, for "not installed" errors. */
+/** Distribution packages that hold the programs (and the firmware) Vireo runs, for "not installed" errors. */
 const packages: Record<string, { debian: string; fedora: string }> = {
+  ovmf: { debian: 'ovmf', fedora: 'edk2-ovmf' },
   'qemu-img': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-io': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-system-x86_64': { debian: 'qemu-system-x86', fedora: 'qemu-kvm' },
 }
 
-/** How to install `program`, as a sentence for a hint. */
+/** How to install `program` (or `ovmf`, the UEFI firmware), as a sentence for a hint. */
 export function installHint(program: string): string {
   const pkg = packages[basename(program)]
   if (pkg === undefined)

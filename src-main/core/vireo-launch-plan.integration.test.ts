@@ -1,12 +1,11 @@
 import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { testIsoPath } from './testing/test-iso'
 import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import { methods } from '../api/contract'
-import { vireoError } from './images/images-test-support'
-import { VireoHarness } from './testing/vireo-harness'
-import type { Vireo } from './vireo'
+import { vireoError } from './testing/rejections'
+import { pidOf, VireoHarness } from './testing/vireo-harness'
 import { processArgs } from './vms/qemu-process'
 
 // What the details, `vireo info` and the wizard's review show is what a start runs, and what
@@ -16,12 +15,6 @@ const harness = new VireoHarness('vireo-plan-')
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
 })
-
-async function pidOf(vireo: Vireo, id: string): Promise<number> {
-  const { pid } = await vireo.supervisor.status(id)
-  if (pid === undefined) throw new Error(`VM ${id} has no QEMU`)
-  return pid
-}
 
 describe('the launch plan, shown and run', () => {
   it('starts exactly the command line the details showed, and shows the one that runs', async () => {

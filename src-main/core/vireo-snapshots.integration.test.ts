@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { testIsoPath } from './testing/test-iso'
 import { methods } from '../api/contract'
 import { createVm, smallVm } from '../api/testing/vm-fixtures'
 import { until } from './testing/fault-support'

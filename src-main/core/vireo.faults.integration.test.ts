@@ -1,54 +1,24 @@
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Input, MethodName, Result } from '../api/contract'
-import { createDispatcher, type Reply } from '../api/dispatch'
-import type { ErrorInfo } from './errors'
-import { resolvePaths } from './paths'
-import { fillUp, mountTmpfs, remount, tearDownRoot } from './testing/fault-support'
-import { Vireo } from './vireo'
+import { apiOf } from '../api/testing/api-client'
+import { fillUp, remount } from './testing/fault-support'
+import { VireoHarness } from './testing/vireo-harness'
 
 // FAULTS.md, storage and input cases, through the API dispatcher every front end uses:
 // full and read-only file systems (real tmpfs mounts), broken definitions, hostile images,
 // impossible sizes and files that are not what they claim.
-const root = mkdtempSync(join(tmpdir(), 'vireo-faults-core-'))
-const fronts: Vireo[] = []
-const mounts: string[] = []
-
-function api(home: string, runtime = join(root, 'run')) {
-  const vireo = new Vireo({
-    paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: runtime }),
-    watch: true,
-  })
-  fronts.push(vireo)
-  const dispatch = createDispatcher(vireo)
-  const call = (method: MethodName, params: unknown): Promise<Reply> => dispatch(method, params)
-  const ok = async <M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>> => {
-    const reply = await dispatch(method, params)
-    if (!reply.ok) throw new Error(`${method} failed: ${JSON.stringify(reply.error)}`)
-    return reply.result as Result<M>
-  }
-  const fails = async (method: MethodName, params: unknown): Promise<ErrorInfo> => {
-    const reply = await dispatch(method, params)
-    if (reply.ok)
-      throw new Error(
-        `${method} should have failed, but answered ${JSON.stringify(reply.result).slice(0, 200)}`,
-      )
-    expect(reply.error.code, reply.error.message).not.toBe('INTERNAL')
-    return reply.error
-  }
-  return { vireo, call, ok, fails }
-}
+const harness = new VireoHarness('vireo-faults-core-')
+const root = harness.root
+const api = (name: string) => apiOf(harness.front(name, { watch: true }))
 
 const small = {
   source: { kind: 'none' },
@@ -58,27 +28,18 @@ const small = {
   cpus: 1,
 } as const
 
-async function tmpfs(name: string, options: string): Promise<string | null> {
-  const dir = join(root, name)
-  mkdirSync(dir)
-  const cannot = await mountTmpfs(dir, options)
-  if (cannot === null) mounts.push(dir)
-  return cannot
-}
-
 afterAll(async () => {
-  for (const v of fronts) v.dispose()
-  expect(await tearDownRoot(root, mounts)).toEqual([])
+  expect(await harness.tearDown()).toEqual([])
 })
 
 describe('a full or read-only disk', () => {
   it('FAULTS 13: a full data disk while creating a VM: NO_SPACE, no VM listed, nothing left behind', async ({
     skip,
   }) => {
-    const cannot = await tmpfs('full-create', 'size=1m,mode=0700')
+    const cannot = await harness.tmpfs('full-create', 'size=1m,mode=0700')
     if (cannot !== null) skip(cannot)
     const home = join(root, 'full-create')
-    const { ok, fails } = api(home)
+    const { ok, fails } = api('full-create')
     await ok('createVm', { name: 'first', ...small })
     fillUp(join(home, 'filler'))
     const error = await fails('createVm', { name: 'second', ...small })
@@ -93,10 +54,10 @@ describe('a full or read-only disk', () => {
   it('FAULTS 13: no inode left for the VM’s folder: NO_SPACE, not an internal error', async ({
     skip,
   }) => {
-    const cannot = await tmpfs('no-inodes', 'size=1m,nr_inodes=16,mode=0700')
+    const cannot = await harness.tmpfs('no-inodes', 'size=1m,nr_inodes=16,mode=0700')
     if (cannot !== null) skip(cannot)
     const home = join(root, 'no-inodes')
-    const { ok, fails } = api(home)
+    const { ok, fails } = api('no-inodes')
     mkdirSync(join(home, 'vms'))
     for (let i = 0; ; i++) {
       try {
@@ -114,7 +75,7 @@ describe('a full or read-only disk', () => {
 
   it('FAULTS 13: a VM still being made (a long import) is never listed half-made; one whose making was cut short never shows up', async () => {
     const home = join(root, 'staging')
-    const { ok } = api(home)
+    const { ok } = api('staging')
     const big = join(root, 'big.raw')
     await execa('dd', ['if=/dev/urandom', `of=${big}`, 'bs=1M', 'count=96', 'status=none'])
     const seen: string[] = []
@@ -142,10 +103,10 @@ describe('a full or read-only disk', () => {
   it('FAULTS 15: saving settings on a full, then a read-only disk fails clearly and keeps the old vm.json; once fixed, saving works', async ({
     skip,
   }) => {
-    const cannot = await tmpfs('full-save', 'size=1m,mode=0700')
+    const cannot = await harness.tmpfs('full-save', 'size=1m,mode=0700')
     if (cannot !== null) skip(cannot)
     const home = join(root, 'full-save')
-    const { ok, fails } = api(home)
+    const { ok, fails } = api('full-save')
     const vm = await ok('createVm', { name: 'keep me', ...small, memoryMiB: 128 })
     const file = join(vm.dir, 'vm.json')
     const before = readFileSync(file, 'utf8')
@@ -180,7 +141,7 @@ describe('a full or read-only disk', () => {
 
 describe('broken definitions', () => {
   const home = join(root, 'broken')
-  const { vireo, ok, fails } = api(home)
+  const { vireo, ok, fails } = api('broken')
   const ids: Record<string, string> = {}
 
   beforeAll(async () => {
@@ -254,7 +215,7 @@ describe('broken definitions', () => {
 
 describe('an untrusted image', () => {
   const home = join(root, 'images')
-  const { vireo, ok, fails } = api(home)
+  const { vireo, ok, fails } = api('images')
   const secret = join(root, 'host-secret.raw')
   const untrusted = join(root, 'downloads', 'evil.qcow2')
 
@@ -293,7 +254,7 @@ describe('an untrusted image', () => {
 
 describe('bad input', () => {
   const home = join(root, 'inputs')
-  const { vireo, ok, fails } = api(home)
+  const { vireo, ok, fails } = api('inputs')
   const count = () => (existsSync(join(home, 'vms')) ? readdirSync(join(home, 'vms')).length : 0)
 
   it('FAULTS 23: sizes: 0, -5G, 10ZB, abc, beyond the limit or the free space are refused clearly; 1.5G is 1.5 GiB', async () => {

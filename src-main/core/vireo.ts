@@ -8,6 +8,7 @@ import type { HostReport, IsoInspection, JobProgress, VmDetails, VmSnapshot, VmS
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
 import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
+import { installHint } from './exec'
 import { browse, browseRoots, findIsoFiles } from './files/file-browser'
 import { checkHost } from './host/host-check'
 import { qemuHasSandbox } from './host/qemu-features'
@@ -19,7 +20,7 @@ import type { VireoPaths } from './paths'
 import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './vms/config'
 import { logTail } from './vms/launch'
 import { UEFI_VARS_FILE, type HostFacts } from './vms/launch-plan'
-import { diskPath } from './vms/qemu-args'
+import { diskPath, QEMU_BINARY } from './vms/qemu-args'
 import { processArgs } from './vms/qemu-process'
 import { recordCopy } from './vms/staging-owner'
 import { Supervisor, type VmRuntime } from './vms/supervisor'
@@ -110,7 +111,7 @@ export class Vireo extends EventEmitter<EventMap> {
       throw new VireoError(
         'HOST_UNSUPPORTED',
         'QEMU is not installed.',
-        'Install it: sudo apt install qemu-system-x86 (Debian/Ubuntu) or sudo dnf install qemu-kvm (Fedora).',
+        installHint(QEMU_BINARY),
       )
     }
     return {

@@ -19,9 +19,9 @@ import { errorCodes } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { killQemus, qemuPids, writeFakeIso } from '../core/testing/fault-support'
 import { Vireo } from '../core/vireo'
-import { startWebHost, type WebHost } from './web-host'
+import { webHostOver } from './testing/web-host-harness'
+import type { WebHost } from './web-host'
 import { methods, type MethodName } from '../api/contract'
-import { createDispatcher } from '../api/dispatch'
 import type { VmSummary } from '../api/types'
 import type { ServerMessage } from '../api/wire'
 import { prng } from '../core/testing/prng'
@@ -441,15 +441,7 @@ beforeAll(async () => {
     paths: resolvePaths({ VIREO_HOME: home, XDG_RUNTIME_DIR: run }),
     watch: true,
   })
-  web = await startWebHost({
-    dispatch: createDispatcher(vireo),
-    events: vireo,
-    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-    staticDir: files,
-    token: TOKEN,
-    host: '127.0.0.1',
-    port: 0,
-  })
+  web = await webHostOver(vireo, { staticDir: files, token: TOKEN })
   const ws = new WebSocket(`${new URL(web.url).origin.replace('http', 'ws')}/api?token=${TOKEN}`)
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())

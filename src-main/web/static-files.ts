@@ -1,19 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
-import { extname, join, normalize, sep } from 'node:path'
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-}
+import { readStaticFile } from '../core/files/static-file'
 
 /** The same policy the Electron window gets: nothing but our own files and sockets. */
 export const CONTENT_SECURITY_POLICY = [
@@ -37,23 +23,15 @@ export async function serveStatic(
   decoded: string,
   res: ServerResponse,
 ): Promise<void> {
-  const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '')
-  const file = join(root, relative)
-  if (!file.startsWith(root + sep) || decoded.includes('\0')) return notFound(res)
-  try {
-    const st = await stat(file)
-    if (!st.isFile()) return notFound(res)
-    const body = await readFile(file)
-    res.writeHead(200, {
-      'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': body.length,
-      'Cache-Control': 'no-cache',
-      ...securityHeaders(),
-    })
-    res.end(body)
-  } catch {
-    notFound(res)
-  }
+  const found = await readStaticFile(root, decoded)
+  if (found === null) return notFound(res)
+  res.writeHead(200, {
+    'Content-Type': found.contentType,
+    'Content-Length': found.body.length,
+    'Cache-Control': 'no-cache',
+    ...securityHeaders(),
+  })
+  res.end(found.body)
 }
 
 export function securityHeaders(): Record<string, string> {

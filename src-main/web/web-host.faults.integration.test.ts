@@ -1,19 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
-import { startVireoWeb, type VireoWeb } from '../../e2e/support/vireo-web'
-import type { MethodName } from '../api/contract'
-import { createDispatcher } from '../api/dispatch'
+import type { WebSocket } from 'ws'
 import type { VmSummary } from '../api/types'
-import type { ServerMessage } from '../api/wire'
 import { toErrorInfo } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { killQemus, processState, qemuPids, until } from '../core/testing/fault-support'
 import { Vireo } from '../core/vireo'
-import { startWebHost } from './web-host'
+import { ApiSocket } from './testing/api-socket'
+import { startVireoWeb, type VireoWeb } from './testing/vireo-web'
+import { webHostOver, writeStaticRoot } from './testing/web-host-harness'
 
 // FAULTS.md cases of the web door: the host process killed while its VMs run, its port taken,
 // and garbage on the API WebSocket.
@@ -21,45 +19,9 @@ const root = mkdtempSync(join(tmpdir(), 'vireo-faults-web-'))
 const home = join(root, 'home')
 const hosts: VireoWeb[] = []
 
-/** A minimal API client over the real WebSocket, recording events and how it closed. */
-class Client {
-  private next = 1
-  private readonly waiting = new Map<number, (m: ServerMessage) => void>()
-  readonly events: ServerMessage[] = []
-  closed: { code: number; reason: string } | null = null
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as ServerMessage
-      if (message.type === 'reply') this.waiting.get(message.id)?.(message)
-      else this.events.push(message)
-    })
-    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }))
-  }
-
-  static open(origin: string, token: string): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${origin.replace('http', 'ws')}/api?token=${token}`)
-      ws.once('open', () => resolve(new Client(ws)))
-      ws.once('error', reject)
-    })
-  }
-
-  async ok<T>(method: MethodName, params: unknown): Promise<T> {
-    const id = this.next++
-    const reply = await new Promise<ServerMessage>((resolve) => {
-      this.waiting.set(id, resolve)
-      this.ws.send(JSON.stringify({ type: 'call', id, method, params }))
-    })
-    if (reply.type !== 'reply' || !reply.ok)
-      throw new Error(`${method} failed: ${JSON.stringify(reply)}`)
-    return reply.result as T
-  }
-
-  async closing(): Promise<{ code: number; reason: string }> {
-    return until('the socket to close', () => this.closed, 5000, 20)
-  }
-}
+/** The API WebSocket of the host at `origin`, the token given in its URL as a browser first does. */
+const client = (origin: string, token: string) =>
+  ApiSocket.open(`${origin.replace('http', 'ws')}/api?token=${token}`)
 
 afterAll(async () => {
   for (const host of hosts) {
@@ -76,7 +38,7 @@ describe('the web host process killed while VMs run', () => {
   it('FAULTS 2: the guest keeps running; a new web host re-attaches it, follows its events and controls it', async () => {
     const first = await startVireoWeb({ home })
     hosts.push(first)
-    const api = await Client.open(first.origin, first.token)
+    const api = await client(first.origin, first.token)
     const vm = await api.ok<VmSummary>('createVm', {
       name: 'web-killed',
       source: { kind: 'none' },
@@ -100,7 +62,7 @@ describe('the web host process killed while VMs run', () => {
 
     const second = await startVireoWeb({ home })
     hosts.push(second)
-    const again = await Client.open(second.origin, second.token)
+    const again = await client(second.origin, second.token)
     const listed = await again.ok<VmSummary[]>('listVms', {})
     expect(listed.find((s) => s.id === vm.id)?.state).toBe('running')
     expect(qemuPids(home)).toEqual([pid])
@@ -135,21 +97,13 @@ describe('in-process web host', () => {
       }),
       watch: true,
     })
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
+    writeStaticRoot(staticDir)
   })
 
   afterAll(() => vireo.dispose())
 
   const start = (port: number) =>
-    startWebHost({
-      dispatch: createDispatcher(vireo),
-      events: vireo,
-      consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-      staticDir,
-      token: 'faults-token-0123456789',
-      host: '127.0.0.1',
-      port,
-    })
+    webHostOver(vireo, { staticDir, token: 'faults-token-0123456789', port })
 
   it('FAULTS 30: a port that is taken gives a clear error saying what to do', async () => {
     const taken: Server = createServer()
@@ -175,7 +129,7 @@ describe('in-process web host', () => {
     const web = await start(0)
     const origin = new URL(web.url).origin
     try {
-      const steady = await Client.open(origin, 'faults-token-0123456789')
+      const steady = await client(origin, 'faults-token-0123456789')
       const garbage: [string, (ws: WebSocket) => void, number][] = [
         ['invalid JSON', (ws) => ws.send('{"type":"call",'), 1007],
         ['binary', (ws) => ws.send(Buffer.from([1, 2, 3])), 1003],
@@ -188,7 +142,7 @@ describe('in-process web host', () => {
         ['over 1 MiB', (ws) => ws.send('x'.repeat(1024 * 1024 + 1)), 1009],
       ]
       for (const [what, send, code] of garbage) {
-        const bad = await Client.open(origin, 'faults-token-0123456789')
+        const bad = await client(origin, 'faults-token-0123456789')
         send(bad.ws)
         expect((await bad.closing()).code, what).toBe(code)
         expect(await steady.ok<unknown[]>('listVms', {}), what).toEqual([])

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { removeHome, startVireoWeb, type VireoWeb } from '../../e2e/support/vireo-web'
+import { removeHome, startVireoWeb, type VireoWeb } from './testing/vireo-web'
 import type { ServerMessage } from '../api/wire'
 import { until } from '../core/testing/fault-support'
 import { COOKIE_NAME } from './auth'

@@ -1,53 +1,25 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { testIsoPath } from '../core/testing/test-iso'
 import { methods, type MethodName } from '../api/contract'
-import { createDispatcher } from '../api/dispatch'
 import { RfbTestClient, refusalStatus } from '../core/console/testing/rfb-test-client'
-import { resolvePaths } from '../core/paths'
-import { killQemus, qemuPids } from '../core/testing/fault-support'
-import { Vireo } from '../core/vireo'
-import { COOKIE_NAME } from './auth'
 import { ApiSocket } from './testing/api-socket'
-import { startWebHost, type WebHost } from './web-host'
+import { startTestWebHost, type TestWebHost } from './testing/web-host-harness'
 
 // The web door over real sockets, with the real core and real QEMU behind it.
-const home = mkdtempSync(join(tmpdir(), 'vireo-web-'))
-const staticDir = mkdtempSync(join(tmpdir(), 'vireo-static-'))
-writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
 const token = 'test-token-0123456789abcdef'
-const cookie = `${COOKIE_NAME}=${token}`
-let vireo: Vireo
-let web: WebHost
+let harness: TestWebHost
+let cookie: string
 let base: string
 
 beforeAll(async () => {
-  vireo = new Vireo({ paths: { ...resolvePaths({ VIREO_HOME: home }) }, watch: true })
-  web = await startWebHost({
-    dispatch: createDispatcher(vireo),
-    events: vireo,
-    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-    staticDir,
-    token,
-    host: '127.0.0.1',
-    port: 0,
-  })
-  base = new URL(web.url).origin
+  harness = await startTestWebHost('vireo-web-', token)
+  cookie = harness.cookie
+  base = harness.base
   testIsoPath()
 })
 
 afterAll(async () => {
-  await web.close()
-  vireo.dispose()
-  // Only this test's QEMUs (their command lines name its VIREO_HOME), by pid; each test
-  // stops what it started, so none should be left.
-  const leftover = qemuPids(home)
-  await killQemus(home)
-  rmSync(home, { recursive: true, force: true })
-  rmSync(staticDir, { recursive: true, force: true })
-  expect(leftover).toEqual([])
+  expect(await harness.close()).toEqual([])
 })
 
 describe('HTTP', () => {
@@ -60,7 +32,7 @@ describe('HTTP', () => {
   })
 
   it('takes the token into an HttpOnly, SameSite=Strict cookie and out of the URL, then serves the UI with the cookie', async () => {
-    const res = await fetch(web.url, { redirect: 'manual' })
+    const res = await fetch(harness.web.url, { redirect: 'manual' })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/')
     expect(res.headers.get('set-cookie')).toBe(`${cookie}; HttpOnly; SameSite=Strict; Path=/`)
@@ -76,7 +48,7 @@ describe('HTTP', () => {
   })
 
   it('listens on loopback only by default address', () => {
-    const address = web.server.address()
+    const address = harness.web.server.address()
     expect(typeof address === 'object' && address?.address).toBe('127.0.0.1')
   })
 })

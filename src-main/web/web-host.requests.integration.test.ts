@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDispatcher } from '../api/dispatch'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { COOKIE_NAME } from './auth'
 import { rawRequest } from './testing/raw-http'
-import { startWebHost, type WebHost } from './web-host'
+import { webHostOver, writeStaticRoot } from './testing/web-host-harness'
+import type { WebHost } from './web-host'
 
 // What the web host answers to requests a browser would not make, before any token check:
 // targets that do not parse (FAULTS 36), a foreign Host header (DNS rebinding), and the token
@@ -27,8 +27,7 @@ beforeAll(() => {
     paths: resolvePaths({ VIREO_HOME: join(root, 'home'), XDG_RUNTIME_DIR: join(root, 'run') }),
     watch: false,
   })
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
+  writeStaticRoot(staticDir)
 })
 
 afterAll(async () => {
@@ -38,15 +37,7 @@ afterAll(async () => {
 })
 
 async function start(host = '127.0.0.1'): Promise<{ web: WebHost; port: number }> {
-  const web = await startWebHost({
-    dispatch: createDispatcher(vireo),
-    events: vireo,
-    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-    staticDir,
-    token,
-    host,
-    port: 0,
-  })
+  const web = await webHostOver(vireo, { staticDir, token, host })
   hosts.push(web)
   return { web, port: Number(new URL(web.url).port) }
 }

@@ -1,52 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { homedir } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../e2e/support/test-iso'
+import { testIsoPath } from '../core/testing/test-iso'
 import { methods, type MethodName } from '../api/contract'
-import { createDispatcher } from '../api/dispatch'
-import { resolvePaths } from '../core/paths'
-import { killQemus, qemuPids } from '../core/testing/fault-support'
-import { Vireo } from '../core/vireo'
-import { COOKIE_NAME } from './auth'
+import { qemuPids } from '../core/testing/fault-support'
 import { ApiSocket } from './testing/api-socket'
-import { startWebHost, type WebHost } from './web-host'
+import { startTestWebHost, type TestWebHost } from './testing/web-host-harness'
 
 // Every method of the API answering with its real result through the web door: the real core
 // and real QEMU behind a real WebSocket (web-host.integration checks the refusals and errors).
-const home = mkdtempSync(join(tmpdir(), 'vireo-web-results-'))
-const staticDir = mkdtempSync(join(tmpdir(), 'vireo-static-'))
-writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Vireo</title>')
 const token = 'results-token-0123456789abcdef'
-const cookie = `${COOKIE_NAME}=${token}`
-let vireo: Vireo
-let web: WebHost
+let harness: TestWebHost
+let cookie: string
 let base: string
 
 beforeAll(async () => {
-  vireo = new Vireo({ paths: resolvePaths({ VIREO_HOME: home }), watch: true })
-  web = await startWebHost({
-    dispatch: createDispatcher(vireo),
-    events: vireo,
-    consoleUpgrade: (req, socket, head) => vireo.consoleBridge.handleUpgrade(req, socket, head),
-    staticDir,
-    token,
-    host: '127.0.0.1',
-    port: 0,
-  })
-  base = new URL(web.url).origin
+  harness = await startTestWebHost('vireo-web-results-', token)
+  cookie = harness.cookie
+  base = harness.base
 })
 
 afterAll(async () => {
-  await web.close()
-  vireo.dispose()
-  // Only this test's QEMUs (their command lines name its VIREO_HOME), by pid.
-  const leftover = qemuPids(home)
-  await killQemus(home)
-  rmSync(resolvePaths({ VIREO_HOME: home }).runtime, { recursive: true, force: true })
-  rmSync(home, { recursive: true, force: true })
-  rmSync(staticDir, { recursive: true, force: true })
-  expect(leftover).toEqual([])
+  expect(await harness.close()).toEqual([])
 })
 
 describe('successful results through the web host', () => {
@@ -150,7 +124,7 @@ describe('successful results through the web host', () => {
       id: vm.id,
     })
     expect(off).toMatchObject({ state: 'stopped', lastStop: { reason: 'forced' } })
-    expect(qemuPids(home)).toEqual([])
+    expect(qemuPids(harness.home)).toEqual([])
     expect(await ok('deleteVm', { id: vm.id, deleteDisks: true })).toMatchObject({ deleted: true })
     expect(await ok('listVms', {})).toEqual([])
 

@@ -214,7 +214,7 @@ function firmwareItem(uefi: UefiFirmware | null): HostCheckItem {
     status: 'warning',
     title: 'UEFI firmware (OVMF) not found',
     detail: 'VMs can boot with BIOS, but a VM set to UEFI cannot start.',
-    fix: 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).',
+    fix: installHint('ovmf'),
   }
 }
 

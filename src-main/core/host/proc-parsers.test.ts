@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseKvmModules, parseMeminfo, parseQemuVersion, parseVirtFlags } from './proc-parsers'
+import { parseKvmModules, parseMeminfo, parseProcStat, parseQemuVersion, parseVirtFlags } from './proc-parsers'
 
 describe('parseMeminfo', () => {
   it('reads total and available memory in MiB', () => {
@@ -81,5 +81,19 @@ describe('parseQemuVersion', () => {
 
   it('returns null for something else', () => {
     expect(parseQemuVersion('bash: qemu-img: command not found')).toBeNull()
+  })
+})
+
+describe('parseProcStat', () => {
+  it('reads the state and the start time after the command name, even one with spaces and parentheses', () => {
+    const fields = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '987654', '23']
+    expect(parseProcStat(`4242 (qemu (x) 1) ${fields.join(' ')}\n`)).toEqual({
+      state: 'S',
+      startTime: 987654,
+    })
+  })
+
+  it('gives no start time for a line cut short', () => {
+    expect(parseProcStat('4242 (sleep) Z 1 2')).toEqual({ state: 'Z', startTime: null })
   })
 })

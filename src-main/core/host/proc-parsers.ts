@@ -41,3 +41,14 @@ export function parseQemuVersion(output: string): string | null {
   const m = /\bversion\s+v?(\d+\.\d+(?:\.\d+)?)/.exec(output)
   return m?.[1] ?? null
 }
+
+/**
+ * The state (field 3: R, S, Z…) and start time (field 22, clock ticks since boot) of a
+ * /proc/<pid>/stat line. The command name (field 2) is in parentheses and may hold spaces and
+ * parentheses of its own: the fields are read after its last `)`.
+ */
+export function parseProcStat(text: string): { state: string | null; startTime: number | null } {
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  const start = Number(rest[19])
+  return { state: rest[0] ?? null, startTime: Number.isFinite(start) ? start : null }
+}

@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { commandFailure, runCommand } from '../exec'
 import { convertImage } from './image-convert'
 import { createImage } from './image-create'
-import { vireoError } from './images-test-support'
+import { vireoError } from '../testing/rejections'
 import { MiB } from './size'
 
 let dir: string

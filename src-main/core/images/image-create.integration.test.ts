@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCommand } from '../exec'
 import { createImage } from './image-create'
 import { imageInfo } from './image-info'
-import { vireoError } from './images-test-support'
+import { vireoError } from '../testing/rejections'
 import { GiB, MiB, parseSize, TiB } from './size'
 
 let dir: string

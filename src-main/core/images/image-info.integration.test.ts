@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCommand } from '../exec'
 import { createImage } from './image-create'
 import { imageInfo } from './image-info'
-import { holdImage, vireoError } from './images-test-support'
+import { holdImage } from './images-test-support'
+import { vireoError } from '../testing/rejections'
 import { GiB, MiB } from './size'
 
 let dir: string

@@ -1,21 +1,10 @@
 /**
  * Helpers for the images integration tests (not used by the app): a real QEMU holding an
- * image open, and a way to assert on VireoErrors.
+ * image open.
  */
 import { execa, type ResultPromise } from 'execa'
-import { expect } from 'vitest'
-import { VireoError } from '../errors'
 import { runCommand } from '../exec'
 import { isLockFailure } from './qemu-img-errors'
-
-export async function vireoError(promise: Promise<unknown>): Promise<VireoError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(VireoError)
-  return error as VireoError
-}
 
 export interface LockHolder {
   release(): Promise<void>

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { VireoError } from '../errors'
 import { QmpClient, type QmpCloseInfo, type QmpEvent } from './qmp-client'
+import { vireoError } from '../testing/rejections'
 import { killAllQemu, startQemu, type TestQemu } from './testing/qemu-fixture'
 
 const clients: QmpClient[] = []
@@ -48,15 +49,6 @@ function nextEvent(client: QmpClient, name: string, timeoutMs = 5000): Promise<Q
   })
 }
 
-async function rejection(promise: Promise<unknown>): Promise<VireoError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(VireoError)
-  return error as VireoError
-}
-
 const installedVersion = /version (\d+)\.(\d+)\.(\d+)/.exec(
   execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }),
 )
@@ -94,7 +86,7 @@ describe('QmpClient against a real QEMU', () => {
   it('turns an error reply into QMP_ERROR with the class and description', async () => {
     const { socket } = await qemuWithQmp()
     const client = await connect(socket)
-    const error = await rejection(client.execute('no-such-command'))
+    const error = await vireoError(client.execute('no-such-command'))
     expect(error.code).toBe('QMP_ERROR')
     expect(error.message).toContain('CommandNotFound')
     expect(error.details).toMatchObject({ command: 'no-such-command', class: 'CommandNotFound' })
@@ -105,7 +97,7 @@ describe('QmpClient against a real QEMU', () => {
   it('passes arguments and reports a bad one as QMP_ERROR', async () => {
     const { socket } = await qemuWithQmp()
     const client = await connect(socket)
-    const error = await rejection(client.execute('query-status', { bogus: 1 }))
+    const error = await vireoError(client.execute('query-status', { bogus: 1 }))
     expect(error.code).toBe('QMP_ERROR')
     expect(error.details).toMatchObject({ class: 'GenericError' })
   })
@@ -141,7 +133,7 @@ describe('QmpClient against a real QEMU', () => {
     expect((await closed).byClient).toBe(false)
     expect(client.isOpen).toBe(false)
     expect(await qemu.exited).toBe(0)
-    const error = await rejection(client.execute('query-status'))
+    const error = await vireoError(client.execute('query-status'))
     expect(error.code).toBe('NOT_RUNNING')
   })
 
@@ -151,7 +143,7 @@ describe('QmpClient against a real QEMU', () => {
     process.kill(qemu.pid, 'SIGSTOP')
     try {
       const started = Date.now()
-      const error = await rejection(client.execute('query-name', undefined, { timeoutMs: 300 }))
+      const error = await vireoError(client.execute('query-name', undefined, { timeoutMs: 300 }))
       expect(error.code).toBe('TIMEOUT')
       expect(error.message).toContain('query-name')
       expect(Date.now() - started).toBeLessThan(2000)
@@ -173,7 +165,7 @@ describe('QmpClient against a real QEMU', () => {
     const pending = client.execute('query-status', undefined, { timeoutMs: 10_000 })
     await new Promise((r) => setTimeout(r, 100))
     process.kill(qemu.pid, 'SIGKILL')
-    const error = await rejection(pending)
+    const error = await vireoError(pending)
     expect(error.code).toBe('NOT_RUNNING')
     expect(error.message).toContain('query-status')
     expect((await closed).byClient).toBe(false)
@@ -193,7 +185,7 @@ describe('QmpClient against a real QEMU', () => {
     )
     expect(['answered', 'NOT_RUNNING']).toContain(outcome)
     expect((await closed).byClient).toBe(true)
-    const error = await rejection(client.execute('query-status'))
+    const error = await vireoError(client.execute('query-status'))
     expect(error.code).toBe('NOT_RUNNING')
   })
 
@@ -209,13 +201,13 @@ describe('QmpClient against a real QEMU', () => {
   it('times out when another client holds the QMP connection', async () => {
     const { socket } = await qemuWithQmp()
     await connect(socket)
-    const error = await rejection(QmpClient.connect(socket, { timeoutMs: 500 }))
+    const error = await vireoError(QmpClient.connect(socket, { timeoutMs: 500 }))
     expect(error.code).toBe('TIMEOUT')
     expect(error.hint).toContain('one at a time')
   })
 
   it('says clearly that a missing socket means the VM is not running', async () => {
-    const error = await rejection(
+    const error = await vireoError(
       QmpClient.connect('/nonexistent/vireo/qmp.sock', { timeoutMs: 1000 }),
     )
     expect(error.code).toBe('NOT_RUNNING')
@@ -226,7 +218,7 @@ describe('QmpClient against a real QEMU', () => {
     const { qemu, socket } = await qemuWithQmp()
     process.kill(qemu.pid, 'SIGKILL')
     await qemu.exited
-    const error = await rejection(QmpClient.connect(socket, { timeoutMs: 1000 }))
+    const error = await vireoError(QmpClient.connect(socket, { timeoutMs: 1000 }))
     expect(error.code).toBe('NOT_RUNNING')
     expect(error.message).toContain('Nothing answers')
   })

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs'
 import { execa } from 'execa'
+import { parseProcStat } from '../host/proc-parsers'
 
 export async function until<T>(
   what: string,
@@ -99,8 +100,7 @@ export function programPids(marker: string, program: string): number[] {
 
 export function processState(pid: number): string | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).state
   } catch {
     return null
   }

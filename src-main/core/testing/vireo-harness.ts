@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { resolvePaths } from '../paths'
+import { resolvePaths, type VireoPaths } from '../paths'
+import type { VmSummary } from '../../api/types'
 import { Vireo } from '../vireo'
-import { tearDownRoot } from './fault-support'
+import { mountTmpfs, tearDownRoot } from './fault-support'
 
 /**
  * Test support (not shipped): front ends of the real core over throwaway folders under one
@@ -25,15 +26,29 @@ export class VireoHarness {
    * VMs' QMP events as the long-lived front ends do (a guest that powers off is seen stopped).
    */
   front(name: string, { watch = false } = {}): Vireo {
-    const vireo = new Vireo({
-      paths: resolvePaths({
-        VIREO_HOME: join(this.root, name),
-        XDG_RUNTIME_DIR: join(this.root, 'run'),
-      }),
-      watch,
-    })
+    return this.at(
+      resolvePaths({ VIREO_HOME: join(this.root, name), XDG_RUNTIME_DIR: join(this.root, 'run') }),
+      { watch },
+    )
+  }
+
+  /** A front end on `paths` of the test's own making (a hostile runtime folder, a deep one…). */
+  at(paths: VireoPaths, { watch = false } = {}): Vireo {
+    const vireo = new Vireo({ paths, watch })
     this.fronts.push(vireo)
     return vireo
+  }
+
+  /**
+   * Makes the folder `name` under the root and mounts a tmpfs with `options` on it (unmounted
+   * at tear-down). Null when it worked, else why not, for `skip(reason)` (see mountTmpfs).
+   */
+  async tmpfs(name: string, options: string): Promise<string | null> {
+    const dir = join(this.root, name)
+    mkdirSync(dir)
+    const cannot = await mountTmpfs(dir, options)
+    if (cannot === null) this.mounts.push(dir)
+    return cannot
   }
 
   /** Disposes the front ends; returns the QEMUs still running (see tearDownRoot). */
@@ -41,6 +56,20 @@ export class VireoHarness {
     for (const v of this.fronts) v.dispose()
     return tearDownRoot(this.root, this.mounts)
   }
+}
+
+/** The VM `id` as the list shows it; throws if it is not listed. */
+export async function summaryOf(vireo: Vireo, id: string): Promise<VmSummary> {
+  const found = (await vireo.listVms()).find((s) => s.id === id)
+  if (found === undefined) throw new Error(`VM ${id} is not listed`)
+  return found
+}
+
+/** The pid of the VM's QEMU; throws if it has none. */
+export async function pidOf(vireo: Vireo, id: string): Promise<number> {
+  const { pid } = await vireo.supervisor.status(id)
+  if (pid === undefined) throw new Error(`VM ${id} has no QEMU`)
+  return pid
 }
 
 /** Runs one qemu-io command on an image; its exit code is non-zero when the command failed. */

@@ -124,6 +124,3 @@ export type PortForward = z.infer<typeof portForwardSchema>
 export type Firmware = z.infer<typeof firmwareSchema>
 export type AccelChoice = z.infer<typeof accelChoiceSchema>
 export type DiskFormat = z.infer<typeof diskFormatSchema>
-
-/** Sensible defaults for a guest whose OS we do not know: a generic modern Linux. */
-export const genericDefaults = { memoryMiB: 2048, cpus: 2, diskGiB: 20, firmware: 'bios' } as const

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { ErrorInfo } from '../errors'
+import { installHint } from '../exec'
 import type { VmConfig } from './config'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './qemu-args'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
@@ -115,7 +116,7 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
       problems.push({
         code: 'HOST_UNSUPPORTED',
         message: 'This VM uses UEFI firmware, but OVMF is not installed.',
-        hint: 'Install it: sudo apt install ovmf (Debian/Ubuntu) or sudo dnf install edk2-ovmf (Fedora).',
+        hint: installHint('ovmf'),
       })
     } else {
       uefi = { code: host.uefi.code, vars: join(vmDir, UEFI_VARS_FILE) }

@@ -3,6 +3,7 @@ import { copyFile, readFile, stat } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
 import { VireoError } from '../errors'
+import { installHint } from '../exec'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { filesToCheck, type LaunchPlan } from './launch-plan'
@@ -67,7 +68,7 @@ export function spawnQemu(args: string[], logFile: string, qemuPath = QEMU_BINAR
       throw new VireoError(
         'HOST_UNSUPPORTED',
         `${qemuPath} could not be started.`,
-        'Install QEMU: sudo apt install qemu-system-x86 (Debian/Ubuntu) or sudo dnf install qemu-kvm (Fedora).',
+        installHint(QEMU_BINARY),
       )
     }
     child.unref()

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { parseProcStat } from '../host/proc-parsers'
 
 /**
  * Finding a VM's QEMU again after Vireo restarts. A pid alone proves nothing (it may have been
@@ -23,12 +24,8 @@ export async function readPidFile(path: string): Promise<number | null> {
 
 export async function processStartTime(pid: number): Promise<number | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) is in parentheses and may contain spaces: parse after it.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (rest[0] === 'Z' || rest[0] === 'X') return null
-    const start = Number(rest[19])
-    return Number.isFinite(start) ? start : null
+    const { state, startTime } = parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'))
+    return state === 'Z' || state === 'X' ? null : startTime
   } catch {
     return null
   }

@@ -5,7 +5,6 @@ import {
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -13,48 +12,38 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testIsoPath } from '../../../e2e/support/test-iso'
+import { testIsoPath } from '../testing/test-iso'
 import { createDispatcher } from '../../api/dispatch'
 import { createVmParams } from '../../api/contract'
-import type { VmSummary } from '../../api/types'
-import { toErrorInfo } from '../errors'
-import { resolvePaths, type VireoPaths } from '../paths'
+import { resolvePaths } from '../paths'
 import { QmpClient } from '../qmp/qmp-client'
 import {
   killQemus,
-  mountTmpfs,
   processState,
   procStatus,
   qemuPids,
   remount,
   tcpListeners,
-  tearDownRoot,
   unmount,
   until,
   writeFakeIso,
 } from '../testing/fault-support'
-import { Vireo } from '../vireo'
+import { rejection } from '../testing/rejections'
+import { pidOf, summaryOf, VireoHarness } from '../testing/vireo-harness'
+import type { Vireo } from '../vireo'
 import { processStartTime } from './qemu-process'
 
 // FAULTS.md, the process cases (and the storage ones that need a running guest), caused for
 // real: QEMU killed, stopped, paused behind Vireo's back, its ISO deleted, its disk filled.
 // Every VM here stays in its firmware (blank disk, no bootable CD) unless a case needs the
 // test installer, so one boot is paid for only where the guest must write.
-const root = mkdtempSync(join(tmpdir(), 'vireo-faults-sup-'))
+const harness = new VireoHarness('vireo-faults-sup-')
+const root = harness.root
 const paths = resolvePaths({ VIREO_HOME: join(root, 'home'), XDG_RUNTIME_DIR: join(root, 'run') })
-const fronts: Vireo[] = []
-const mounts: string[] = []
 const children: ChildProcess[] = []
-
-function frontEnd(watch = true, at: VireoPaths = paths): Vireo {
-  const v = new Vireo({ paths: at, watch })
-  fronts.push(v)
-  return v
-}
 
 async function steadyVm(v: Vireo, name: string): Promise<string> {
   const vm = await v.createVm({
@@ -71,18 +60,6 @@ async function steadyVm(v: Vireo, name: string): Promise<string> {
   return vm.id
 }
 
-async function summaryOf(v: Vireo, id: string): Promise<VmSummary> {
-  const found = (await v.listVms()).find((s) => s.id === id)
-  if (found === undefined) throw new Error(`VM ${id} is not listed`)
-  return found
-}
-
-async function pidOf(v: Vireo, id: string): Promise<number> {
-  const pid = (await v.supervisor.status(id)).pid
-  if (pid === undefined) throw new Error(`VM ${id} has no pid`)
-  return pid
-}
-
 function sleeper(): ChildProcess & { pid: number } {
   const child = spawn('sleep', ['600'], { stdio: 'ignore' })
   children.push(child)
@@ -90,28 +67,18 @@ function sleeper(): ChildProcess & { pid: number } {
   return child as ChildProcess & { pid: number }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ReturnType<typeof toErrorInfo>> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => toErrorInfo(error),
-  )
-}
-
 beforeAll(() => {
   testIsoPath()
 })
 
 afterAll(async () => {
-  for (const v of fronts) v.dispose()
   for (const child of children) child.kill('SIGKILL')
-  expect(await tearDownRoot(root, mounts)).toEqual([])
+  expect(await harness.tearDown()).toEqual([])
 })
 
 describe('processes', () => {
   it('FAULTS 1: QEMU killed with SIGKILL while no front end watched: the next look says crashed with QEMU’s last words, and it starts again', async () => {
-    const cli = frontEnd(false)
+    const cli = harness.front('home')
     const id = await steadyVm(cli, 'faults-kill')
     await cli.startVm({ id })
     const pid = await pidOf(cli, id)
@@ -122,7 +89,7 @@ describe('processes', () => {
     process.kill(pid, 'SIGKILL')
     await until('QEMU to be gone', () => processState(pid) === null)
 
-    const next = frontEnd(false)
+    const next = harness.front('home')
     const seen = await summaryOf(next, id)
     expect(seen.state).toBe('crashed')
     expect(seen.lastStop).toMatchObject({
@@ -132,7 +99,7 @@ describe('processes', () => {
     expect(seen.lastStop?.stderrTail?.at(-1)).toBe(words)
     expect(seen.lastStop?.stderrTail?.join('\n')).not.toMatch(/=== .* vireo: starting/)
     // The record stays for every later look, and the VM starts again.
-    expect((await summaryOf(frontEnd(false), id)).state).toBe('crashed')
+    expect((await summaryOf(harness.front('home'), id)).state).toBe('crashed')
     expect((await next.startVm({ id })).state).toBe('running')
     expect(qemuPids(root)).toHaveLength(1)
     await next.forceOffVm({ id })
@@ -140,7 +107,7 @@ describe('processes', () => {
   })
 
   it('FAULTS 2 + 8: a front end that was away while QEMU was paused and resumed by another QMP client re-queries and follows it; one away while QEMU quit says it stopped', async () => {
-    const first = frontEnd()
+    const first = harness.front('home', { watch: true })
     const id = await steadyVm(first, 'faults-missed')
     await first.startVm({ id })
     const pid = await pidOf(first, id)
@@ -151,7 +118,7 @@ describe('processes', () => {
     await other.execute('stop')
     other.close()
 
-    const second = frontEnd()
+    const second = harness.front('home', { watch: true })
     const seen = await summaryOf(second, id)
     expect(seen).toMatchObject({ state: 'paused' })
     expect(await pidOf(second, id)).toBe(pid)
@@ -170,7 +137,7 @@ describe('processes', () => {
     await quitter.execute('quit').catch(() => {})
     quitter.close()
     await until('QEMU to exit', () => processState(pid) === null, 10_000)
-    const third = frontEnd()
+    const third = harness.front('home', { watch: true })
     const stopped = await summaryOf(third, id)
     expect(stopped.state).toBe('stopped')
     expect(stopped.lastStop).toMatchObject({
@@ -182,7 +149,7 @@ describe('processes', () => {
 })
 
 describe('start lock and pidfile', () => {
-  const v = frontEnd()
+  const v = harness.front('home', { watch: true })
   let id = ''
   const lockFile = () => join(v.supervisor.runtimeDir(id), 'start.lock')
   const writeLock = (text: string) => {
@@ -235,7 +202,7 @@ describe('start lock and pidfile', () => {
     const dir = v.supervisor.runtimeDir(id)
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     writeFileSync(join(dir, 'qemu.pid'), `${sleep.pid}\n`)
-    expect((await summaryOf(frontEnd(false), id)).state).toBe('stopped')
+    expect((await summaryOf(harness.front('home'), id)).state).toBe('stopped')
     expect(await rejection(v.forceOffVm({ id }))).toMatchObject({ code: 'NOT_RUNNING' })
     // As after a start (which clears the last stop record), a SIGKILL, and the pid's reuse:
     // launch.json is left too. Crashed, not running.
@@ -250,7 +217,7 @@ describe('start lock and pidfile', () => {
         startedAt: new Date().toISOString(),
       }),
     )
-    expect((await summaryOf(frontEnd(false), id)).state).toBe('crashed')
+    expect((await summaryOf(harness.front('home'), id)).state).toBe('crashed')
     const running = await v.startVm({ id })
     expect(running.state).toBe('running')
     expect(await pidOf(v, id)).not.toBe(sleep.pid)
@@ -261,7 +228,7 @@ describe('start lock and pidfile', () => {
 
 describe('a VM deleted by another window in the middle of a start', () => {
   it('FAULTS 5 + 19: the start fails with a clear NOT_FOUND, and nothing is left “starting”', async () => {
-    const v = frontEnd()
+    const v = harness.front('home', { watch: true })
     const id = await steadyVm(v, 'faults-vanishing')
     // Its disk lives elsewhere, so only the VM's own folder (for qemu.log) is missing.
     const outside = join(root, 'outside.qcow2')
@@ -282,7 +249,7 @@ describe('a VM deleted by another window in the middle of a start', () => {
 })
 
 describe('a running VM', () => {
-  const v = frontEnd()
+  const v = harness.front('home', { watch: true })
   let a = ''
   let b = ''
 
@@ -442,7 +409,7 @@ describe('a running VM', () => {
     })
     mkdirSync(hostile.runtime, { recursive: true })
     chownSync(hostile.runtime, 65534, 65534)
-    const other = frontEnd(true, hostile)
+    const other = harness.at(hostile, { watch: true })
     const refused = await rejection(other.startVm({ id: a }))
     expect(refused).toMatchObject({
       code: 'HOST_UNSUPPORTED',
@@ -463,7 +430,7 @@ describe('a running VM', () => {
 
 describe('the ISO deleted while attached', () => {
   it('FAULTS 17: the VM keeps running; the next start names the missing file and offers to eject it; after eject it starts', async () => {
-    const v = frontEnd()
+    const v = harness.front('home', { watch: true })
     const iso = join(root, 'moved-away.iso')
     writeFakeIso(iso, 'FAULTS_17')
     const created = await v.createVm({
@@ -500,7 +467,7 @@ describe('the ISO deleted while attached', () => {
 
 describe('hostile names on a real QEMU', () => {
   it('FAULTS 21: commas, =, quotes, leading -, ../, RTL letters and combining marks, 360 bytes: QEMU gets exactly that name and nothing else; NUL and text-direction controls are refused', async () => {
-    const v = frontEnd()
+    const v = harness.front('home', { watch: true })
     const id = await steadyVm(v, 'faults-names')
     // 120 characters of three UTF-8 bytes each: 360 bytes, more than a file name may have.
     const names = [
@@ -538,7 +505,7 @@ describe('socket paths', () => {
     const deep = join(root, ...Array.from({ length: 30 }, (_, i) => `a-rather-deep-folder-${i}`))
     expect(Buffer.byteLength(deep)).toBeGreaterThan(600)
     const deepPaths = resolvePaths({ VIREO_HOME: deep })
-    const v = frontEnd(true, deepPaths)
+    const v = harness.at(deepPaths, { watch: true })
     try {
       const id = await steadyVm(v, 'faults-deep')
       expect((await v.startVm({ id })).state).toBe('running')
@@ -550,7 +517,9 @@ describe('socket paths', () => {
 
   it('FAULTS 26: a runtime folder too deep for a socket path gives a clear error naming the fix, and starts nothing', async () => {
     const longRun = join(root, 'r'.repeat(60), 's'.repeat(60))
-    const v = frontEnd(true, resolvePaths({ VIREO_HOME: paths.home, XDG_RUNTIME_DIR: longRun }))
+    const v = harness.at(resolvePaths({ VIREO_HOME: paths.home, XDG_RUNTIME_DIR: longRun }), {
+      watch: true,
+    })
     const id = await steadyVm(v, 'faults-long-run')
     expect(await rejection(v.startVm({ id }))).toMatchObject({
       code: 'HOST_UNSUPPORTED',
@@ -568,11 +537,9 @@ describe('the host disk full while the guest writes', () => {
   it('FAULTS 14: the guest is paused with the reason shown, resumes once space is freed, and its writes all land', async ({
     skip,
   }) => {
-    mkdirSync(mnt)
-    const cannot = await mountTmpfs(mnt, 'size=2m,mode=0700')
+    const cannot = await harness.tmpfs('full-disk', 'size=2m,mode=0700')
     if (cannot !== null) skip(cannot)
-    mounts.push(mnt)
-    const v = frontEnd()
+    const v = harness.front('home', { watch: true })
     const created = await v.createVm({
       name: 'faults-enospc',
       source: { kind: 'iso', path: testIsoPath() },
@@ -605,7 +572,7 @@ describe('the host disk full while the guest writes', () => {
       detail: expect.stringMatching(/host disk is full.*Free some space, then resume/),
     })
     // A front end that starts now sees the same.
-    expect((await summaryOf(frontEnd(false), id)).pause).toMatchObject({ reason: 'io-error' })
+    expect((await summaryOf(harness.front('home'), id)).pause).toMatchObject({ reason: 'io-error' })
 
     await remount(mnt, 'size=128m')
     await v.resumeVm({ id })

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pngInk } from '../../../e2e/support/png'
-import { testIsoPath } from '../../../e2e/support/test-iso'
+import { pngInk } from '../testing/png'
+import { testIsoPath } from '../testing/test-iso'
 import { holdImage } from '../images/images-test-support'
-import { tearDownRoot } from '../testing/fault-support'
+import { tearDownRoot, until } from '../testing/fault-support'
 import { vmConfigSchema, type VmConfig } from './config'
 import type { HostFacts } from './launch-plan'
 import { Supervisor } from './supervisor'
@@ -40,16 +40,6 @@ async function makeVm(id: string, diskFile = 'disk0.qcow2'): Promise<VmConfig> {
     cdrom: testIsoPath(),
     createdAt: new Date().toISOString(),
   })
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 120_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value as NonNullable<T>
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
 }
 
 const serial = (id: string) => {

@@ -39,7 +39,7 @@ export type ProblemCode =
   | 'diskRange'
 export type Problems = Partial<Record<FieldKey, Problem>>
 
-/** Generic modern-Linux defaults, as the core's (`genericDefaults`). */
+/** Generic modern-Linux defaults, as the core's OS catalogue has them (`genericLinux`). */
 export const emptyDraft: Draft = {
   sourceKind: 'iso',
   isoPath: '',

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testWebToken, webHostUrl } from '../../src-main/cli/testing/web-url'
+import { testWebToken, webHostUrl } from '../../cli/testing/web-url'
 
 export interface VireoWeb {
   /** The URL with the token, as `vireo web` printed it. */
@@ -17,7 +17,7 @@ export interface VireoWeb {
 }
 
 /**
- * Starts the real web host (`node bin/vireo.js web`, from the built app) on a free loopback
+ * Test support (not shipped), for the web host's integration tests and the e2e suite: starts the real web host (`node bin/vireo.js web`, from the built app) on a free loopback
  * port, with its own VIREO_HOME: each test file gets a throwaway data folder.
  */
 export async function startVireoWeb(

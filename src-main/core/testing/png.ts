@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib'
 
 /**
- * Decodes an 8-bit RGB/RGBA PNG (what QEMU's screendump writes) far enough to tell a blank
+ * Test support (not shipped): decodes an 8-bit RGB/RGBA PNG (what QEMU's screendump writes) far enough to tell a blank
  * screen from one with something on it: the share of pixels unlike the top-left one.
  */
 export function pngInk(png: Buffer): { width: number; height: number; inkRatio: number } {
