@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pngInk } from '../core/testing/png'
-import { until } from '../core/testing/fault-support'
+import { killQemus, until } from '../core/testing/fault-support'
 import { testIsoPath } from '../core/testing/test-iso'
 import { cliHome, requireBuild, vireoBin } from './testing/cli-home'
 import { onTerminal } from './testing/terminal'
@@ -20,7 +20,8 @@ beforeAll(() => {
 })
 
 afterAll(async () => {
-  await execa('pkill', ['-KILL', '-f', `${home}/`], { reject: false })
+  // Only this test's own QEMUs (their command lines name its home), found and ended by pid.
+  await killQemus(home)
   rmSync(home, { recursive: true, force: true })
 })
 
