@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VireoError } from '../errors'
 import { ensurePrivateDir } from '../private-dir'
@@ -7,11 +7,13 @@ import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
-import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
+import { identifyQemu, isAlive, processStartTime, processUsage } from './qemu-process'
+import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
 import { createLockFile, lockHeldByOther } from './start-lock'
 import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
+import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
 export interface VmRuntime {
   state: VmState
@@ -47,13 +49,6 @@ interface Tracked {
   /** The QEMU run being followed: what was seen of it, and who records its end. */
   run?: RunStop
   poll?: NodeJS.Timeout
-}
-
-interface LaunchRecord {
-  pid: number
-  startTime: number
-  accel: 'kvm' | 'tcg'
-  startedAt: string
 }
 
 const PANICKED: PauseRecord = {
@@ -111,81 +106,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (known !== undefined && known.runtime.state !== 'stopped' && known.runtime.state !== 'crashed') {
       return known.runtime
     }
-    const live = await this.findLive(id)
+    const live = await findLive(this.sockets(id))
     if (live !== null) return this.attach(id, live)
     if (await lockHeldByOther(this.sockets(id).lockFile)) return { state: 'starting' }
-    const unseen = await this.recordUnseenStop(id)
+    const unseen = await recordUnseenStop(this.sockets(id), join(this.vmDirOf(id), 'qemu.log'))
     if (unseen !== null && known !== undefined) {
       known.runtime = { state: unseen.reason === 'crashed' ? 'crashed' : 'stopped', lastStop: unseen }
     }
     if (known !== undefined) return known.runtime
-    const last = await this.readLastStop(id)
+    const last = await readLastStop(this.sockets(id))
     return { state: last.lastStop?.reason === 'crashed' ? 'crashed' : 'stopped', ...last }
-  }
-
-  /**
-   * A run that ended while no front end watched it (QEMU killed, or the guest powered off
-   * while only the CLI was used) left its launch.json behind. QEMU removes its pidfile when it
-   * exits normally, so a pidfile left too means it was killed or crashed. Records why once.
-   */
-  private async recordUnseenStop(id: string): Promise<StopRecord | null> {
-    const s = this.sockets(id)
-    const [launched, pidFile] = await Promise.all([exists(s.launchFile), exists(s.pidFile)])
-    if (!launched) return null
-    // Never tidy away the files of a QEMU of this VM that still runs.
-    const pid = await readPidFile(s.pidFile)
-    if (pid !== null && (await identifyQemu(pid, s.qmpSocket)) !== null) return null
-    const at = new Date().toISOString()
-    const lastStop: StopRecord = pidFile
-      ? {
-          reason: 'crashed',
-          at,
-          detail: 'QEMU ended without a shutdown (killed, or it crashed) while no Vireo window was watching.',
-          stderrTail: await logTail(join(this.vmDirOf(id), 'qemu.log')),
-        }
-      : {
-          reason: 'unknown',
-          at,
-          detail: 'QEMU exited while no Vireo window was watching (the guest shut down, or QEMU was told to quit).',
-        }
-    // A watching front end may be recording the same stop, more precisely: its record wins.
-    // The stale pidfile stays (a new QEMU may be writing its own there right now): the next
-    // start replaces it, and without launch.json it is not taken for a new stop.
-    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600, flag: 'wx' }).catch(() => {})
-    await rm(s.launchFile, { force: true })
-    return (await this.readLastStop(id)).lastStop ?? lastStop
-  }
-
-  private async readLastStop(id: string): Promise<{ lastStop?: StopRecord }> {
-    try {
-      const raw: unknown = JSON.parse(await readFile(this.sockets(id).lastStopFile, 'utf8'))
-      return typeof raw === 'object' && raw !== null ? { lastStop: raw as StopRecord } : {}
-    } catch {
-      return {}
-    }
-  }
-
-  /** The live QEMU of this VM, proven by pidfile, process start time and command line. */
-  private async findLive(id: string): Promise<LaunchRecord | null> {
-    const s = this.sockets(id)
-    const pid = await readPidFile(s.pidFile)
-    if (pid === null) return null
-    let record: Partial<LaunchRecord> = {}
-    try {
-      record = JSON.parse(await readFile(s.launchFile, 'utf8')) as Partial<LaunchRecord>
-    } catch {
-      // Started by a front end that died before writing launch.json: the pidfile and the
-      // command line still identify the process.
-    }
-    const expected = record.pid === pid ? record.startTime : undefined
-    const identity = await identifyQemu(pid, s.qmpSocket, expected)
-    if (identity === null) return null
-    return {
-      pid,
-      startTime: identity.startTime,
-      accel: record.accel ?? 'tcg',
-      startedAt: record.startedAt ?? new Date().toISOString(),
-    }
   }
 
   private async attach(id: string, live: LaunchRecord): Promise<VmRuntime> {
@@ -237,7 +167,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }
         // The front end that held it died mid-start: take over, but re-check for its QEMU.
         await rm(s.lockFile, { force: true })
-        const live = await this.findLive(id)
+        const live = await findLive(s)
         if (live !== null) {
           await this.attach(id, live)
           throw alreadyRunning(name, 'is already running')
@@ -272,7 +202,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const [, ...args] = plan.argv
     const { accel, files: s } = plan
     await prepareLaunch(plan)
-    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.pidFile, s.lastStopFile].map((p) => rm(p, { force: true })))
+    await clearForLaunch(s)
 
     const entry: Tracked = { runtime: { state: 'stopped' } }
     this.tracked.get(id)?.watcher?.close()
@@ -297,7 +227,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       accel,
       startedAt: new Date().toISOString(),
     }
-    await writeFile(s.launchFile, JSON.stringify(record), { mode: 0o600 })
+    await writeLaunchRecord(s, record)
     if (this.options.watch) this.listen(id, watcher, launch.pid)
     else watcher.close()
     this.setState(id, { state: 'running', pid: launch.pid, accel, startedAt: record.startedAt })
@@ -407,9 +337,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private async recordStop(id: string, lastStop: StopRecord): Promise<void> {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
-    const s = this.sockets(id)
-    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600 }).catch(() => {})
-    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.launchFile].map((p) => rm(p, { force: true })))
+    await writeLastStop(this.sockets(id), lastStop)
+    await clearAfterStop(this.sockets(id))
     this.setState(id, { state: lastStop.reason === 'crashed' ? 'crashed' : 'stopped', lastStop })
   }
 
@@ -607,13 +536,6 @@ function qemuNotAnswering(timeoutMs: number): VireoError {
 
 function alreadyRunning(name: string, what: string): VireoError {
   return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  )
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
