@@ -11,18 +11,12 @@ import { identifyQemu, isAlive, processStartTime, processUsage } from './qemu-pr
 import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
 import { createLockFile, lockHeldByOther } from './start-lock'
-import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
+import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
+import { canMove, type StopRecord, type VmRuntime, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
-export interface VmRuntime {
-  state: VmState
-  pid?: number
-  accel?: 'kvm' | 'tcg'
-  startedAt?: string
-  lastStop?: StopRecord
-  pause?: PauseRecord
-}
+export type { VmRuntime } from './vm-state'
 
 export interface SupervisorEvents {
   state: [id: string, runtime: VmRuntime]
@@ -49,11 +43,6 @@ interface Tracked {
   /** The QEMU run being followed: what was seen of it, and who records its end. */
   run?: RunStop
   poll?: NodeJS.Timeout
-}
-
-const PANICKED: PauseRecord = {
-  reason: 'guest-panic',
-  detail: 'Its screen shows what the crash said. Reboot it, or force it off.',
 }
 
 /**
@@ -122,16 +111,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const entry: Tracked = this.tracked.get(id) ?? { runtime: { state: 'running' } }
     this.tracked.set(id, entry)
     if (entry.run?.pid !== live.pid) entry.run = new RunStop(live.pid)
-    const status = await this.ctl<{ status: string }>(id, 'query-status').catch(() => null)
-    entry.runtime = {
-      state: status?.status === 'paused' || status?.status === 'io-error' ? 'paused' : 'running',
-      pid: live.pid,
-      accel: live.accel,
-      startedAt: live.startedAt,
-      ...(status?.status === 'io-error'
-        ? { pause: { reason: 'io-error', detail: 'The host disk is full or failing.' } }
-        : {}),
-    }
+    const answer = await this.ctl<StatusAnswer>(id, 'query-status').catch(() => null)
+    entry.runtime = reduceRuntime(entry.runtime, { kind: 'found', live, answer }).runtime
     if (this.options.watch) await this.watch(id, live.pid)
     this.emit('state', id, entry.runtime)
     return entry.runtime
@@ -257,42 +238,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     entry.watcher = qmp
     const run = entry.run?.pid === pid ? entry.run : undefined
     qmp.on('event', (e) => {
-      const data = e.data
-      switch (e.event) {
-        case 'SHUTDOWN':
-          if (run !== undefined) run.shutdown = data
-          break
-        case 'STOP':
-          if (entry.runtime.state === 'running') {
-            this.setState(id, { ...entry.runtime, state: 'paused', pause: entry.runtime.pause ?? { reason: 'user' } })
-          }
-          break
-        case 'RESUME': {
-          const { pause: _pause, ...rest } = entry.runtime
-          this.setState(id, { ...rest, state: 'running' })
-          break
-        }
-        case 'GUEST_PANICKED':
-          // Comes before the STOP of `-action panic=pause`, which then shows it paused.
-          entry.runtime = { ...entry.runtime, pause: PANICKED }
-          break
-        case 'BLOCK_IO_ERROR':
-          entry.runtime = {
-            ...entry.runtime,
-            pause: {
-              reason: 'io-error',
-              detail: data.nospace === true
-                ? 'The host disk is full: the guest was paused. Free some space, then resume.'
-                : `A disk error paused the guest (${String(data.reason ?? 'I/O error')}).`,
-            },
-          }
-          break
-        case 'DEVICE_TRAY_MOVED':
-          break
-        case 'RESET':
-          this.emit('reset', id)
-          break
-      }
+      if (e.event === 'SHUTDOWN' && run !== undefined) run.shutdown = e.data
+      if (e.event === 'RESET') this.emit('reset', id)
+      this.apply(id, { kind: 'event', event: e })
     })
     qmp.on('close', (info) => {
       if (!info.byClient && run !== undefined) void this.finish(id, run)
@@ -342,15 +290,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.setState(id, { state: lastStop.reason === 'crashed' ? 'crashed' : 'stopped', lastStop })
   }
 
+  /** A move of the supervisor's own (starting, shutting down, stopped), if vm-state.ts allows it. */
   private setState(id: string, runtime: VmRuntime): void {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
-    if (!canMove(entry.runtime.state, runtime.state)) {
-      console.warn(`vireo: ignored illegal state change of ${id}: ${entry.runtime.state} → ${runtime.state}`)
-      return
-    }
+    if (!canMove(entry.runtime.state, runtime.state)) return illegalMove(id, entry.runtime.state, runtime.state)
     entry.runtime = runtime
     this.emit('state', id, runtime)
+  }
+
+  /** What QEMU said (an event, a status answer), applied to the VM's runtime by the reducer. */
+  private apply(id: string, input: RuntimeInput): void {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    const step = reduceRuntime(entry.runtime, input)
+    if (step.illegal !== undefined) return illegalMove(id, step.illegal.from, step.illegal.to)
+    entry.runtime = step.runtime
+    if (step.announce) this.emit('state', id, step.runtime)
   }
 
   /** One QMP command over the short-lived control connection, one at a time per VM. */
@@ -470,22 +426,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Whether the guest crashed (QEMU's run state after `-action panic=pause`). */
   private async panicked(id: string): Promise<boolean> {
-    return (await this.ctl<{ status: string }>(id, 'query-status')).status === 'guest-panicked'
+    return (await this.ctl<StatusAnswer>(id, 'query-status')).status === 'guest-panicked'
   }
 
   /** Re-reads the run state from QEMU (after a command, or when events may have been missed). */
   private async refresh(id: string): Promise<void> {
-    const entry = this.tracked.get(id)
-    if (entry === undefined) return
-    const status = await this.ctl<{ status: string }>(id, 'query-status')
-    const paused = status.status !== 'running'
-    if (paused && entry.runtime.state === 'running') {
-      const pause = status.status === 'guest-panicked' ? PANICKED : { reason: 'user' as const }
-      this.setState(id, { ...entry.runtime, state: 'paused', pause })
-    } else if (!paused && entry.runtime.state === 'paused') {
-      const { pause: _pause, ...rest } = entry.runtime
-      this.setState(id, { ...rest, state: 'running' })
-    }
+    if (!this.tracked.has(id)) return
+    this.apply(id, { kind: 'status', answer: await this.ctl<StatusAnswer>(id, 'query-status') })
   }
 
   async eject(id: string): Promise<void> {
@@ -524,6 +471,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.tracked.clear()
   }
+}
+
+function illegalMove(id: string, from: VmState, to: VmState): void {
+  console.warn(`vireo: ignored illegal state change of ${id}: ${from} → ${to}`)
 }
 
 function qemuNotAnswering(timeoutMs: number): VireoError {
