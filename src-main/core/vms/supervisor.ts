@@ -7,7 +7,8 @@ import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
-import { identifyQemu, isAlive, processStartTime, processUsage } from './qemu-process'
+import { identifyQemu, isAlive, processUsage, waitForExit } from './qemu-process'
+import { QmpControl } from './qmp-control'
 import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
 import { createLockFile, lockHeldByOther } from './start-lock'
@@ -55,7 +56,7 @@ interface Tracked {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly tracked = new Map<string, Tracked>()
   private readonly starting = new Set<string>()
-  private readonly ctlQueue = new Map<string, Promise<unknown>>()
+  private readonly control = new QmpControl()
   /** After dispose(), no event connection is opened again (a late status() must not). */
   private disposed = false
 
@@ -311,23 +312,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** One QMP command over the short-lived control connection, one at a time per VM. */
   async ctl<T>(id: string, command: string, args?: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
-    const previous = this.ctlQueue.get(id) ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(async () => {
-      let qmp: QmpClient
-      try {
-        qmp = await QmpClient.connect(this.sockets(id).ctlSocket, { timeoutMs })
-      } catch (error) {
-        if (error instanceof VireoError && error.code === 'TIMEOUT') throw qemuNotAnswering(timeoutMs)
-        throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
-      }
-      try {
-        return await qmp.execute<T>(command, args, { timeoutMs })
-      } finally {
-        qmp.close()
-      }
-    })
-    this.ctlQueue.set(id, run)
-    return run
+    return this.control.run<T>(id, this.sockets(id).ctlSocket, command, args, timeoutMs)
   }
 
   private async requireRunning(id: string): Promise<VmRuntime> {
@@ -477,23 +462,6 @@ function illegalMove(id: string, from: VmState, to: VmState): void {
   console.warn(`vireo: ignored illegal state change of ${id}: ${from} → ${to}`)
 }
 
-function qemuNotAnswering(timeoutMs: number): VireoError {
-  return new VireoError(
-    'TIMEOUT',
-    `QEMU did not answer within ${Math.round(timeoutMs / 1000)} s: it is hung or very busy, or another program holds its control connection.`,
-    'Try again in a moment; if it stays stuck, use Force off. Other VMs are not affected.',
-  )
-}
-
 function alreadyRunning(name: string, what: string): VireoError {
   return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (!isAlive(pid) || (await processStartTime(pid)) === null) return true
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return false
 }
