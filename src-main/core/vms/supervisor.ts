@@ -11,7 +11,7 @@ import { identifyQemu, isAlive, processUsage, waitForExit } from './qemu-process
 import { QmpControl } from './qmp-control'
 import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
-import { createLockFile, lockHeldByOther } from './start-lock'
+import { lockHeldByOther, withStartLock } from './start-lock'
 import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
 import { canMove, type StopRecord, type VmRuntime, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
@@ -45,6 +45,12 @@ interface Tracked {
   run?: RunStop
   poll?: NodeJS.Timeout
 }
+
+// Over 300 lines: it still holds what needs the runs it tracks, which are one piece of state:
+// starting a run, following it (event connection or poll) and recording its end once, and the
+// lifecycle commands (shut down, force off, pause, media, screenshot) that are its public API.
+// The records, re-attach, start lock, control queue and the reading of what QEMU says
+// (runtime-reducer.ts) live in their own modules; following and ending a run could be next.
 
 /**
  * Owns the lifecycle of every VM's QEMU process. QEMU runs detached, so VMs outlive the
@@ -128,39 +134,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (current.state !== 'stopped' && current.state !== 'crashed') {
         throw alreadyRunning(config.name, `is already ${current.state}`)
       }
-      return await this.withStartLock(id, config.name, () => this.launch(config))
+      return await this.lockedStart(id, config.name, () => this.launch(config))
     } finally {
       this.starting.delete(id)
     }
   }
 
   /** A lock file shared by every front end, so that two processes never start one VM twice. */
-  private async withStartLock<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
-    const s = this.sockets(id)
+  private async lockedStart<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
     ensurePrivateDir(this.runtimeDir(id), this.options.runtimeBase ?? dirname(this.runtimeRoot))
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await createLockFile(s.lockFile)
-        break
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
-        if (await lockHeldByOther(s.lockFile)) {
-          throw alreadyRunning(name, 'is being started by another Vireo window or command')
-        }
-        // The front end that held it died mid-start: take over, but re-check for its QEMU.
-        await rm(s.lockFile, { force: true })
-        const live = await findLive(s)
-        if (live !== null) {
-          await this.attach(id, live)
-          throw alreadyRunning(name, 'is already running')
-        }
-      }
+    const stale = async (): Promise<void> => {
+      const live = await findLive(this.sockets(id))
+      if (live === null) return
+      await this.attach(id, live)
+      throw alreadyRunning(name, 'is already running')
     }
-    try {
-      return await fn()
-    } finally {
-      await rm(s.lockFile, { force: true })
-    }
+    const busy = (): Error => alreadyRunning(name, 'is being started by another Vireo window or command')
+    return withStartLock(this.sockets(id).lockFile, { busy, stale }, fn)
   }
 
   /**
