@@ -77,3 +77,13 @@ export async function processUsage(pid: number): Promise<{ cpuTicks: number; rss
     return null
   }
 }
+
+/** Whether QEMU `pid` exits (or is left a zombie) within `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!isAlive(pid) || (await processStartTime(pid)) === null) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
+}

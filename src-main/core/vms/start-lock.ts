@@ -35,3 +35,31 @@ export async function lockHeldByOther(lockFile: string): Promise<boolean> {
   if (startText === undefined || startText === '0') return true
   return (await processStartTime(owner)) === Number(startText)
 }
+
+export interface StartLockHooks {
+  /** The error when another live front end holds the lock. */
+  busy: () => Error
+  /** Called once a dead front end's lock is removed, before taking it: throws if its QEMU runs. */
+  stale: () => Promise<void>
+}
+
+/** Runs `fn` holding the start lock, and lets go of it afterwards whatever happens. */
+export async function withStartLock<T>(lockFile: string, hooks: StartLockHooks, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await createLockFile(lockFile)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+      if (await lockHeldByOther(lockFile)) throw hooks.busy()
+      // The front end that held it died mid-start: take over, but re-check for its QEMU.
+      await rm(lockFile, { force: true })
+      await hooks.stale()
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    await rm(lockFile, { force: true })
+  }
+}

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VireoError } from '../errors'
 import { ensurePrivateDir } from '../private-dir'
@@ -7,20 +7,17 @@ import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
 import { logTail, prepareLaunch, presentFiles, spawnQemu, waitForQmp, type LaunchResult } from './launch'
 import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
-import { identifyQemu, isAlive, processStartTime, processUsage, readPidFile } from './qemu-process'
+import { identifyQemu, isAlive, processUsage, waitForExit } from './qemu-process'
+import { QmpControl } from './qmp-control'
+import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
-import { createLockFile, lockHeldByOther } from './start-lock'
-import { canMove, type PauseRecord, type StopRecord, type VmState } from './vm-state'
+import { lockHeldByOther, withStartLock } from './start-lock'
+import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
+import { canMove, type StopRecord, type VmRuntime, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
+import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
-export interface VmRuntime {
-  state: VmState
-  pid?: number
-  accel?: 'kvm' | 'tcg'
-  startedAt?: string
-  lastStop?: StopRecord
-  pause?: PauseRecord
-}
+export type { VmRuntime } from './vm-state'
 
 export interface SupervisorEvents {
   state: [id: string, runtime: VmRuntime]
@@ -49,17 +46,11 @@ interface Tracked {
   poll?: NodeJS.Timeout
 }
 
-interface LaunchRecord {
-  pid: number
-  startTime: number
-  accel: 'kvm' | 'tcg'
-  startedAt: string
-}
-
-const PANICKED: PauseRecord = {
-  reason: 'guest-panic',
-  detail: 'Its screen shows what the crash said. Reboot it, or force it off.',
-}
+// Over 300 lines: it still holds what needs the runs it tracks, which are one piece of state:
+// starting a run, following it (event connection or poll) and recording its end once, and the
+// lifecycle commands (shut down, force off, pause, media, screenshot) that are its public API.
+// The records, re-attach, start lock, control queue and the reading of what QEMU says
+// (runtime-reducer.ts) live in their own modules; following and ending a run could be next.
 
 /**
  * Owns the lifecycle of every VM's QEMU process. QEMU runs detached, so VMs outlive the
@@ -71,7 +62,7 @@ const PANICKED: PauseRecord = {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly tracked = new Map<string, Tracked>()
   private readonly starting = new Set<string>()
-  private readonly ctlQueue = new Map<string, Promise<unknown>>()
+  private readonly control = new QmpControl()
   /** After dispose(), no event connection is opened again (a late status() must not). */
   private disposed = false
 
@@ -111,97 +102,24 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (known !== undefined && known.runtime.state !== 'stopped' && known.runtime.state !== 'crashed') {
       return known.runtime
     }
-    const live = await this.findLive(id)
+    const live = await findLive(this.sockets(id))
     if (live !== null) return this.attach(id, live)
     if (await lockHeldByOther(this.sockets(id).lockFile)) return { state: 'starting' }
-    const unseen = await this.recordUnseenStop(id)
+    const unseen = await recordUnseenStop(this.sockets(id), join(this.vmDirOf(id), 'qemu.log'))
     if (unseen !== null && known !== undefined) {
       known.runtime = { state: unseen.reason === 'crashed' ? 'crashed' : 'stopped', lastStop: unseen }
     }
     if (known !== undefined) return known.runtime
-    const last = await this.readLastStop(id)
+    const last = await readLastStop(this.sockets(id))
     return { state: last.lastStop?.reason === 'crashed' ? 'crashed' : 'stopped', ...last }
-  }
-
-  /**
-   * A run that ended while no front end watched it (QEMU killed, or the guest powered off
-   * while only the CLI was used) left its launch.json behind. QEMU removes its pidfile when it
-   * exits normally, so a pidfile left too means it was killed or crashed. Records why once.
-   */
-  private async recordUnseenStop(id: string): Promise<StopRecord | null> {
-    const s = this.sockets(id)
-    const [launched, pidFile] = await Promise.all([exists(s.launchFile), exists(s.pidFile)])
-    if (!launched) return null
-    // Never tidy away the files of a QEMU of this VM that still runs.
-    const pid = await readPidFile(s.pidFile)
-    if (pid !== null && (await identifyQemu(pid, s.qmpSocket)) !== null) return null
-    const at = new Date().toISOString()
-    const lastStop: StopRecord = pidFile
-      ? {
-          reason: 'crashed',
-          at,
-          detail: 'QEMU ended without a shutdown (killed, or it crashed) while no Vireo window was watching.',
-          stderrTail: await logTail(join(this.vmDirOf(id), 'qemu.log')),
-        }
-      : {
-          reason: 'unknown',
-          at,
-          detail: 'QEMU exited while no Vireo window was watching (the guest shut down, or QEMU was told to quit).',
-        }
-    // A watching front end may be recording the same stop, more precisely: its record wins.
-    // The stale pidfile stays (a new QEMU may be writing its own there right now): the next
-    // start replaces it, and without launch.json it is not taken for a new stop.
-    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600, flag: 'wx' }).catch(() => {})
-    await rm(s.launchFile, { force: true })
-    return (await this.readLastStop(id)).lastStop ?? lastStop
-  }
-
-  private async readLastStop(id: string): Promise<{ lastStop?: StopRecord }> {
-    try {
-      const raw: unknown = JSON.parse(await readFile(this.sockets(id).lastStopFile, 'utf8'))
-      return typeof raw === 'object' && raw !== null ? { lastStop: raw as StopRecord } : {}
-    } catch {
-      return {}
-    }
-  }
-
-  /** The live QEMU of this VM, proven by pidfile, process start time and command line. */
-  private async findLive(id: string): Promise<LaunchRecord | null> {
-    const s = this.sockets(id)
-    const pid = await readPidFile(s.pidFile)
-    if (pid === null) return null
-    let record: Partial<LaunchRecord> = {}
-    try {
-      record = JSON.parse(await readFile(s.launchFile, 'utf8')) as Partial<LaunchRecord>
-    } catch {
-      // Started by a front end that died before writing launch.json: the pidfile and the
-      // command line still identify the process.
-    }
-    const expected = record.pid === pid ? record.startTime : undefined
-    const identity = await identifyQemu(pid, s.qmpSocket, expected)
-    if (identity === null) return null
-    return {
-      pid,
-      startTime: identity.startTime,
-      accel: record.accel ?? 'tcg',
-      startedAt: record.startedAt ?? new Date().toISOString(),
-    }
   }
 
   private async attach(id: string, live: LaunchRecord): Promise<VmRuntime> {
     const entry: Tracked = this.tracked.get(id) ?? { runtime: { state: 'running' } }
     this.tracked.set(id, entry)
     if (entry.run?.pid !== live.pid) entry.run = new RunStop(live.pid)
-    const status = await this.ctl<{ status: string }>(id, 'query-status').catch(() => null)
-    entry.runtime = {
-      state: status?.status === 'paused' || status?.status === 'io-error' ? 'paused' : 'running',
-      pid: live.pid,
-      accel: live.accel,
-      startedAt: live.startedAt,
-      ...(status?.status === 'io-error'
-        ? { pause: { reason: 'io-error', detail: 'The host disk is full or failing.' } }
-        : {}),
-    }
+    const answer = await this.ctl<StatusAnswer>(id, 'query-status').catch(() => null)
+    entry.runtime = reduceRuntime(entry.runtime, { kind: 'found', live, answer }).runtime
     if (this.options.watch) await this.watch(id, live.pid)
     this.emit('state', id, entry.runtime)
     return entry.runtime
@@ -216,39 +134,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (current.state !== 'stopped' && current.state !== 'crashed') {
         throw alreadyRunning(config.name, `is already ${current.state}`)
       }
-      return await this.withStartLock(id, config.name, () => this.launch(config))
+      return await this.lockedStart(id, config.name, () => this.launch(config))
     } finally {
       this.starting.delete(id)
     }
   }
 
   /** A lock file shared by every front end, so that two processes never start one VM twice. */
-  private async withStartLock<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
-    const s = this.sockets(id)
+  private async lockedStart<T>(id: string, name: string, fn: () => Promise<T>): Promise<T> {
     ensurePrivateDir(this.runtimeDir(id), this.options.runtimeBase ?? dirname(this.runtimeRoot))
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await createLockFile(s.lockFile)
-        break
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
-        if (await lockHeldByOther(s.lockFile)) {
-          throw alreadyRunning(name, 'is being started by another Vireo window or command')
-        }
-        // The front end that held it died mid-start: take over, but re-check for its QEMU.
-        await rm(s.lockFile, { force: true })
-        const live = await this.findLive(id)
-        if (live !== null) {
-          await this.attach(id, live)
-          throw alreadyRunning(name, 'is already running')
-        }
-      }
+    const stale = async (): Promise<void> => {
+      const live = await findLive(this.sockets(id))
+      if (live === null) return
+      await this.attach(id, live)
+      throw alreadyRunning(name, 'is already running')
     }
-    try {
-      return await fn()
-    } finally {
-      await rm(s.lockFile, { force: true })
-    }
+    const busy = (): Error => alreadyRunning(name, 'is being started by another Vireo window or command')
+    return withStartLock(this.sockets(id).lockFile, { busy, stale }, fn)
   }
 
   /**
@@ -272,7 +174,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const [, ...args] = plan.argv
     const { accel, files: s } = plan
     await prepareLaunch(plan)
-    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.pidFile, s.lastStopFile].map((p) => rm(p, { force: true })))
+    await clearForLaunch(s)
 
     const entry: Tracked = { runtime: { state: 'stopped' } }
     this.tracked.get(id)?.watcher?.close()
@@ -297,7 +199,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       accel,
       startedAt: new Date().toISOString(),
     }
-    await writeFile(s.launchFile, JSON.stringify(record), { mode: 0o600 })
+    await writeLaunchRecord(s, record)
     if (this.options.watch) this.listen(id, watcher, launch.pid)
     else watcher.close()
     this.setState(id, { state: 'running', pid: launch.pid, accel, startedAt: record.startedAt })
@@ -327,42 +229,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     entry.watcher = qmp
     const run = entry.run?.pid === pid ? entry.run : undefined
     qmp.on('event', (e) => {
-      const data = e.data
-      switch (e.event) {
-        case 'SHUTDOWN':
-          if (run !== undefined) run.shutdown = data
-          break
-        case 'STOP':
-          if (entry.runtime.state === 'running') {
-            this.setState(id, { ...entry.runtime, state: 'paused', pause: entry.runtime.pause ?? { reason: 'user' } })
-          }
-          break
-        case 'RESUME': {
-          const { pause: _pause, ...rest } = entry.runtime
-          this.setState(id, { ...rest, state: 'running' })
-          break
-        }
-        case 'GUEST_PANICKED':
-          // Comes before the STOP of `-action panic=pause`, which then shows it paused.
-          entry.runtime = { ...entry.runtime, pause: PANICKED }
-          break
-        case 'BLOCK_IO_ERROR':
-          entry.runtime = {
-            ...entry.runtime,
-            pause: {
-              reason: 'io-error',
-              detail: data.nospace === true
-                ? 'The host disk is full: the guest was paused. Free some space, then resume.'
-                : `A disk error paused the guest (${String(data.reason ?? 'I/O error')}).`,
-            },
-          }
-          break
-        case 'DEVICE_TRAY_MOVED':
-          break
-        case 'RESET':
-          this.emit('reset', id)
-          break
-      }
+      if (e.event === 'SHUTDOWN' && run !== undefined) run.shutdown = e.data
+      if (e.event === 'RESET') this.emit('reset', id)
+      this.apply(id, { kind: 'event', event: e })
     })
     qmp.on('close', (info) => {
       if (!info.byClient && run !== undefined) void this.finish(id, run)
@@ -407,42 +276,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private async recordStop(id: string, lastStop: StopRecord): Promise<void> {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
-    const s = this.sockets(id)
-    await writeFile(s.lastStopFile, JSON.stringify(lastStop), { mode: 0o600 }).catch(() => {})
-    await Promise.all([s.qmpSocket, s.ctlSocket, s.vncSocket, s.launchFile].map((p) => rm(p, { force: true })))
+    await writeLastStop(this.sockets(id), lastStop)
+    await clearAfterStop(this.sockets(id))
     this.setState(id, { state: lastStop.reason === 'crashed' ? 'crashed' : 'stopped', lastStop })
   }
 
+  /** A move of the supervisor's own (starting, shutting down, stopped), if vm-state.ts allows it. */
   private setState(id: string, runtime: VmRuntime): void {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
-    if (!canMove(entry.runtime.state, runtime.state)) {
-      console.warn(`vireo: ignored illegal state change of ${id}: ${entry.runtime.state} → ${runtime.state}`)
-      return
-    }
+    if (!canMove(entry.runtime.state, runtime.state)) return illegalMove(id, entry.runtime.state, runtime.state)
     entry.runtime = runtime
     this.emit('state', id, runtime)
   }
 
+  /** What QEMU said (an event, a status answer), applied to the VM's runtime by the reducer. */
+  private apply(id: string, input: RuntimeInput): void {
+    const entry = this.tracked.get(id)
+    if (entry === undefined) return
+    const step = reduceRuntime(entry.runtime, input)
+    if (step.illegal !== undefined) return illegalMove(id, step.illegal.from, step.illegal.to)
+    entry.runtime = step.runtime
+    if (step.announce) this.emit('state', id, step.runtime)
+  }
+
   /** One QMP command over the short-lived control connection, one at a time per VM. */
   async ctl<T>(id: string, command: string, args?: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
-    const previous = this.ctlQueue.get(id) ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(async () => {
-      let qmp: QmpClient
-      try {
-        qmp = await QmpClient.connect(this.sockets(id).ctlSocket, { timeoutMs })
-      } catch (error) {
-        if (error instanceof VireoError && error.code === 'TIMEOUT') throw qemuNotAnswering(timeoutMs)
-        throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
-      }
-      try {
-        return await qmp.execute<T>(command, args, { timeoutMs })
-      } finally {
-        qmp.close()
-      }
-    })
-    this.ctlQueue.set(id, run)
-    return run
+    return this.control.run<T>(id, this.sockets(id).ctlSocket, command, args, timeoutMs)
   }
 
   private async requireRunning(id: string): Promise<VmRuntime> {
@@ -541,22 +401,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Whether the guest crashed (QEMU's run state after `-action panic=pause`). */
   private async panicked(id: string): Promise<boolean> {
-    return (await this.ctl<{ status: string }>(id, 'query-status')).status === 'guest-panicked'
+    return (await this.ctl<StatusAnswer>(id, 'query-status')).status === 'guest-panicked'
   }
 
   /** Re-reads the run state from QEMU (after a command, or when events may have been missed). */
   private async refresh(id: string): Promise<void> {
-    const entry = this.tracked.get(id)
-    if (entry === undefined) return
-    const status = await this.ctl<{ status: string }>(id, 'query-status')
-    const paused = status.status !== 'running'
-    if (paused && entry.runtime.state === 'running') {
-      const pause = status.status === 'guest-panicked' ? PANICKED : { reason: 'user' as const }
-      this.setState(id, { ...entry.runtime, state: 'paused', pause })
-    } else if (!paused && entry.runtime.state === 'paused') {
-      const { pause: _pause, ...rest } = entry.runtime
-      this.setState(id, { ...rest, state: 'running' })
-    }
+    if (!this.tracked.has(id)) return
+    this.apply(id, { kind: 'status', answer: await this.ctl<StatusAnswer>(id, 'query-status') })
   }
 
   async eject(id: string): Promise<void> {
@@ -597,30 +448,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 }
 
-function qemuNotAnswering(timeoutMs: number): VireoError {
-  return new VireoError(
-    'TIMEOUT',
-    `QEMU did not answer within ${Math.round(timeoutMs / 1000)} s: it is hung or very busy, or another program holds its control connection.`,
-    'Try again in a moment; if it stays stuck, use Force off. Other VMs are not affected.',
-  )
+function illegalMove(id: string, from: VmState, to: VmState): void {
+  console.warn(`vireo: ignored illegal state change of ${id}: ${from} → ${to}`)
 }
 
 function alreadyRunning(name: string, what: string): VireoError {
   return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  )
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (!isAlive(pid) || (await processStartTime(pid)) === null) return true
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return false
 }

@@ -37,3 +37,13 @@ export interface PauseRecord {
   reason: 'user' | 'io-error' | 'guest-panic'
   detail?: string
 }
+
+/** What the supervisor knows of a VM's run now (its state, and the QEMU behind it). */
+export interface VmRuntime {
+  state: VmState
+  pid?: number
+  accel?: 'kvm' | 'tcg'
+  startedAt?: string
+  lastStop?: StopRecord
+  pause?: PauseRecord
+}
