@@ -3,8 +3,6 @@ import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
 import { copyFile, readdir, rm, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import type { Events, Params, Results } from '../api/contract'
-import type { HostReport, IsoInspection, JobProgress, VmDetails, VmSnapshot, VmSummary } from '../api/types'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
 import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
@@ -26,8 +24,37 @@ import { recordCopy } from './vms/staging-owner'
 import { Supervisor, type VmRuntime } from './vms/supervisor'
 import { applyVmSnapshot, findVmSnapshot, takeVmSnapshot, vmSnapshots, type SnapshotTarget } from './vms/vm-snapshots'
 import { VmStore, type StoredVm } from './vms/vm-store'
+import type {
+  BrowseFilesRequest,
+  CloneVmRequest,
+  CreateVmRequest,
+  DeleteVmRequest,
+  HostCheckRequest,
+  InsertIsoRequest,
+  InspectIsoRequest,
+  LogTailRequest,
+  ShutdownVmRequest,
+  SnapshotRequest,
+  UpdateVmRequest,
+  VmRef,
+} from './requests'
+import type {
+  BrowseResult,
+  ConsoleEndpoint,
+  DeleteResult,
+  HostReport,
+  IsoInspection,
+  JobProgress,
+  LogTail,
+  Screenshot,
+  VireoEvents,
+  VmDetails,
+  VmPreview,
+  VmSnapshot,
+  VmSummary,
+} from './types'
 
-type EventMap = { [E in keyof Events]: [Events[E]] }
+type EventMap = { [E in keyof VireoEvents]: [VireoEvents[E]] }
 
 export interface VireoOptions {
   paths: VireoPaths
@@ -37,8 +64,8 @@ export interface VireoOptions {
 
 /**
  * The core's one entry point: every API method, implemented over the host check, images,
- * store and supervisor. Each method takes the contract's validated params; transports never
- * reach past this object.
+ * store and supervisor. Each method takes the core's request type (core/requests.ts), which
+ * the contract's validated params match; transports never reach past this object.
  */
 export class Vireo extends EventEmitter<EventMap> {
   readonly store: VmStore
@@ -72,7 +99,7 @@ export class Vireo extends EventEmitter<EventMap> {
     this.consoleOrigin = origin
   }
 
-  subscribe<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
+  subscribe<E extends keyof VireoEvents>(event: E, listener: (payload: VireoEvents[E]) => void): () => void {
     const emitter = this as EventEmitter
     emitter.on(event, listener)
     return () => emitter.off(event, listener)
@@ -95,7 +122,7 @@ export class Vireo extends EventEmitter<EventMap> {
 
   // ── host ────────────────────────────────────────────────────────────────────────────
 
-  async hostCheck(params: Params<'hostCheck'>): Promise<HostReport> {
+  async hostCheck(params: HostCheckRequest): Promise<HostReport> {
     let report = this.host
     if (params.refresh || report === null) {
       report = checkHost({ paths: this.options.paths, refresh: params.refresh })
@@ -130,7 +157,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return Promise.all(stored.map(async (vm) => this.summary(vm, await this.runtime(vm))))
   }
 
-  async getVm(params: Params<'getVm'>): Promise<VmDetails> {
+  async getVm(params: VmRef): Promise<VmDetails> {
     const vm = await this.store.find(params.id)
     const runtime = await this.runtime(vm)
     const summary = this.summary(vm, runtime)
@@ -201,7 +228,7 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   /** Validates a new VM's settings against the host and the other VMs; builds its definition. */
-  private async draft(params: Params<'createVm'>, id: string): Promise<{ config: VmConfig; diskBytes: number }> {
+  private async draft(params: CreateVmRequest, id: string): Promise<{ config: VmConfig; diskBytes: number }> {
     const host = await this.hostCheck({ refresh: false })
     await this.checkNameFree(params.name)
     const iso = params.source.kind === 'iso' ? await this.inspectIso({ path: params.source.path }) : null
@@ -234,7 +261,7 @@ export class Vireo extends EventEmitter<EventMap> {
    * What Create would make and start, with the VM's own id (so its own folder, MAC address
    * and UUID): `createVm` given that id makes exactly this VM.
    */
-  async previewVm(params: Params<'previewVm'>): Promise<Results['previewVm']> {
+  async previewVm(params: CreateVmRequest): Promise<VmPreview> {
     const id = params.id ?? VmStore.newId()
     const { config } = await this.draft(params, id)
     const disk = diskPath(config.disks[0]!, this.store.dirOf(id))
@@ -246,7 +273,7 @@ export class Vireo extends EventEmitter<EventMap> {
    * Makes the VM: its folder, its disk (new, or converted from an imported image), its
    * definition. Anything that fails removes all of it: no half-made VM, no orphaned disk.
    */
-  async createVm(params: Params<'createVm'>): Promise<VmDetails> {
+  async createVm(params: CreateVmRequest): Promise<VmDetails> {
     const id = params.id ?? VmStore.newId()
     if (params.id !== undefined && (await stat(this.store.dirOf(id)).then(() => true, () => false))) {
       throw new VireoError('ALREADY_EXISTS', `A VM with the id ${id} already exists.`, 'Create it without an id to get a new one.', { field: 'id' })
@@ -286,7 +313,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.getVm({ id })
   }
 
-  async updateVm(params: Params<'updateVm'>): Promise<VmDetails> {
+  async updateVm(params: UpdateVmRequest): Promise<VmDetails> {
     const config = await this.store.get(params.id)
     const runtime = await this.supervisor.status(params.id)
     const { diskSize, portForwards, ...rest } = params.changes
@@ -319,7 +346,7 @@ export class Vireo extends EventEmitter<EventMap> {
    * original), its UEFI variables; not its logs. Made in a staging folder as a new VM is, so a
    * copy that fails (no space, a disk locked by a start meanwhile) leaves nothing behind.
    */
-  async cloneVm(params: Params<'cloneVm'>): Promise<VmDetails> {
+  async cloneVm(params: CloneVmRequest): Promise<VmDetails> {
     const source = await this.stoppedConfig(params.id, 'before cloning it', 'A running guest changes its disks while they are being copied.')
     await this.checkNameFree(params.name)
     const id = VmStore.newId()
@@ -404,7 +431,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return config
   }
 
-  async deleteVm(params: Params<'deleteVm'>): Promise<Results['deleteVm']> {
+  async deleteVm(params: DeleteVmRequest): Promise<DeleteResult> {
     const vm = await this.store.find(params.id)
     const runtime = await this.supervisor.status(params.id)
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
@@ -431,11 +458,11 @@ export class Vireo extends EventEmitter<EventMap> {
 
   // ── snapshots (a stopped VM's disks; a running VM's disks, memory and devices) ────────
 
-  async listSnapshots(params: Params<'listSnapshots'>): Promise<VmSnapshot[]> {
+  async listSnapshots(params: VmRef): Promise<VmSnapshot[]> {
     return vmSnapshots(await this.store.get(params.id), this.store.dirOf(params.id))
   }
 
-  async takeSnapshot(params: Params<'takeSnapshot'>): Promise<VmSnapshot[]> {
+  async takeSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
     await takeVmSnapshot(await this.snapshotTarget(params.id, 'take a snapshot'), params.name)
     return this.listSnapshots(params)
   }
@@ -444,7 +471,7 @@ export class Vireo extends EventEmitter<EventMap> {
    * Back to a snapshot. A stopped VM and a snapshot with memory: the VM starts and goes on
    * from where the snapshot was taken, as virt-manager does.
    */
-  async revertSnapshot(params: Params<'revertSnapshot'>): Promise<VmSnapshot[]> {
+  async revertSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
     let target = await this.snapshotTarget(params.id, 'revert to a snapshot')
     if (target.qmp === null) {
       const snapshot = await findVmSnapshot(target.config, target.dir, params.name)
@@ -458,7 +485,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.listSnapshots(params)
   }
 
-  async deleteSnapshot(params: Params<'deleteSnapshot'>): Promise<VmSnapshot[]> {
+  async deleteSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
     await applyVmSnapshot(await this.snapshotTarget(params.id, 'delete a snapshot'), 'delete', params.name)
     return this.listSnapshots(params)
   }
@@ -477,40 +504,40 @@ export class Vireo extends EventEmitter<EventMap> {
 
   // ── power ───────────────────────────────────────────────────────────────────────────
 
-  async startVm(params: Params<'startVm'>): Promise<VmSummary> {
+  async startVm(params: VmRef): Promise<VmSummary> {
     const config = await this.store.get(params.id)
     await this.supervisor.start(config).catch((error: unknown) => this.unlessDeleted(params.id, error))
     return this.summaryOf(params.id)
   }
 
-  async shutdownVm(params: Params<'shutdownVm'>): Promise<VmSummary> {
+  async shutdownVm(params: ShutdownVmRequest): Promise<VmSummary> {
     await this.supervisor.shutdown(params.id, params.timeoutSec * 1000)
     return this.summaryOf(params.id)
   }
 
-  async forceOffVm(params: Params<'forceOffVm'>): Promise<VmSummary> {
+  async forceOffVm(params: VmRef): Promise<VmSummary> {
     await this.supervisor.forceOff(params.id)
     return this.summaryOf(params.id)
   }
 
-  async rebootVm(params: Params<'rebootVm'>): Promise<VmSummary> {
+  async rebootVm(params: VmRef): Promise<VmSummary> {
     await this.supervisor.reboot(params.id)
     return this.summaryOf(params.id)
   }
 
-  async pauseVm(params: Params<'pauseVm'>): Promise<VmSummary> {
+  async pauseVm(params: VmRef): Promise<VmSummary> {
     await this.supervisor.pause(params.id)
     return this.summaryOf(params.id)
   }
 
-  async resumeVm(params: Params<'resumeVm'>): Promise<VmSummary> {
+  async resumeVm(params: VmRef): Promise<VmSummary> {
     await this.supervisor.resume(params.id)
     return this.summaryOf(params.id)
   }
 
   // ── media, screen, console, logs ────────────────────────────────────────────────────
 
-  async ejectIso(params: Params<'ejectIso'>): Promise<VmSummary> {
+  async ejectIso(params: VmRef): Promise<VmSummary> {
     const config = await this.store.get(params.id)
     const runtime = await this.supervisor.status(params.id)
     if (runtime.state === 'running' || runtime.state === 'paused') await this.supervisor.eject(params.id)
@@ -519,7 +546,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.summaryOf(params.id)
   }
 
-  async insertIso(params: Params<'insertIso'>): Promise<VmSummary> {
+  async insertIso(params: InsertIsoRequest): Promise<VmSummary> {
     const config = await this.store.get(params.id)
     const iso = await this.inspectIso({ path: params.path })
     const runtime = await this.supervisor.status(params.id)
@@ -529,13 +556,13 @@ export class Vireo extends EventEmitter<EventMap> {
     return this.summaryOf(params.id)
   }
 
-  async screenshot(params: Params<'screenshot'>): Promise<Results['screenshot']> {
+  async screenshot(params: VmRef): Promise<Screenshot> {
     const png = await this.supervisor.screenshot(params.id)
     // The IHDR chunk follows the 8-byte signature: width and height, big-endian.
     return { png: png.toString('base64'), width: png.readUInt32BE(16), height: png.readUInt32BE(20) }
   }
 
-  async inspectIso(params: Params<'inspectIso'>): Promise<IsoInspection> {
+  async inspectIso(params: InspectIsoRequest): Promise<IsoInspection> {
     if (!isAbsolute(params.path)) {
       throw new VireoError('INVALID_INPUT', `“${params.path}” is not an absolute path.`, 'Give the full path, starting with /.', { field: 'path' })
     }
@@ -557,11 +584,11 @@ export class Vireo extends EventEmitter<EventMap> {
     return inspected.filter((i): i is IsoInspection => i !== null)
   }
 
-  async browseFiles(params: Params<'browseFiles'>): Promise<Results['browseFiles']> {
+  async browseFiles(params: BrowseFilesRequest): Promise<BrowseResult> {
     return browse(params.dir, browseRoots())
   }
 
-  async consoleEndpoint(params: Params<'consoleEndpoint'>): Promise<Results['consoleEndpoint']> {
+  async consoleEndpoint(params: VmRef): Promise<ConsoleEndpoint> {
     const runtime = await this.supervisor.status(params.id)
     if (runtime.state === 'stopped' || runtime.state === 'crashed') {
       throw new VireoError('NOT_RUNNING', 'This VM is not running, so it has no console.', 'Start it first.')
@@ -570,7 +597,7 @@ export class Vireo extends EventEmitter<EventMap> {
     return { path: this.consoleOrigin + this.consoleBridge.consolePath(params.id, token), expiresAt: new Date(expiresAt).toISOString() }
   }
 
-  async logTail(params: Params<'logTail'>): Promise<Results['logTail']> {
+  async logTail(params: LogTailRequest): Promise<LogTail> {
     await this.store.get(params.id)
     const file = join(this.store.dirOf(params.id), params.log === 'qemu' ? 'qemu.log' : 'serial.log')
     return { lines: await logTail(file, params.lines, { wholeFile: params.log === 'serial' }) }
