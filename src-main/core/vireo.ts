@@ -37,7 +37,7 @@ import type {
   VmSummary,
 } from './types'
 import { logTail } from './vms/launch'
-import { Supervisor } from './vms/supervisor'
+import { Supervisor, type VmRuntime } from './vms/supervisor'
 import { unlessDeleted } from './vms/vm-checks'
 import { VmProvisioning } from './vms/vm-provisioning'
 import { VmSettings } from './vms/vm-settings'
@@ -73,6 +73,7 @@ export class Vireo extends EventEmitter<EventMap> {
   private readonly snapshots: VmSnapshotService
   private consoleOrigin = ''
   private stopStats: (() => void) | null = null
+  private readonly announcing = new Map<string, Promise<unknown>>()
 
   constructor(private readonly options: VireoOptions) {
     super()
@@ -101,7 +102,7 @@ export class Vireo extends EventEmitter<EventMap> {
     })
     this.settings = new VmSettings({ ...common, host: this.host, views: this.views })
     this.snapshots = new VmSnapshotService(common)
-    this.supervisor.on('state', (id) => void this.announce(id))
+    this.supervisor.on('state', (id, runtime) => this.announceState(id, runtime))
     this.supervisor.on('reset', (id) => this.emit('vmReset', { id }))
   }
 
@@ -143,6 +144,20 @@ export class Vireo extends EventEmitter<EventMap> {
 
   private async announce(id: string): Promise<void> {
     this.emit('vmChanged', await this.views.current(id))
+  }
+
+  /**
+   * A state change the supervisor reports, with the runtime it hands over (no need to ask it
+   * again). Announced one after another per VM, so the last event says the last state.
+   */
+  private announceState(id: string, runtime: VmRuntime): void {
+    const next = (this.announcing.get(id) ?? Promise.resolve())
+      .then(async () => this.emit('vmChanged', await this.views.current(id, runtime)))
+      .catch(() => {})
+    this.announcing.set(id, next)
+    void next.then(() => {
+      if (this.announcing.get(id) === next) this.announcing.delete(id)
+    })
   }
 
   // ── host ────────────────────────────────────────────────────────────────────────────
@@ -203,8 +218,8 @@ export class Vireo extends EventEmitter<EventMap> {
 
   async startVm(params: VmRef): Promise<VmSummary> {
     const config = await this.store.get(params.id)
-    await this.supervisor.start(config).catch((error: unknown) => unlessDeleted(this.store, params.id, error))
-    return this.views.summaryOf(params.id)
+    const runtime = await this.supervisor.start(config).catch((error: unknown) => unlessDeleted(this.store, params.id, error))
+    return this.views.summary({ id: config.id, dir: this.store.dirOf(config.id), ok: true, config }, runtime)
   }
 
   async shutdownVm(params: ShutdownVmRequest): Promise<VmSummary> {
