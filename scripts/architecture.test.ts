@@ -21,6 +21,13 @@ describe('layer rules', { timeout: 60_000 }, () => {
     expect(await messages('src-main/core/x.ts', "import { runWeb } from '../cli/web-command'\nexport const a = runWeb\n")).toHaveLength(1)
   })
 
+  it('core may not import the API layer, not even its types', async () => {
+    expect(await messages('src-main/core/x.ts', "import { methods } from '../api/contract'\nexport const a = methods\n")).toHaveLength(1)
+    expect(await messages('src-main/core/vms/x.ts', "import type { VmSummary } from '../../api/types'\nexport type A = VmSummary\n")).toHaveLength(1)
+    expect(await messages('src-main/core/x.ts', "import type { Params } from '../api/contract'\nexport type A = Params<'getVm'>\n")).toHaveLength(1)
+    expect(await messages('src-main/core/x.ts', "import type { VmSummary } from './types'\nexport type A = VmSummary\n")).toHaveLength(0)
+  })
+
   it('core may not serve HTTP', async () => {
     expect(await messages('src-main/core/x.ts', "import { createServer } from 'node:http'\nexport const a = createServer\n")).toHaveLength(1)
   })

@@ -9,18 +9,21 @@ import {
   vmIdSchema,
   vmNameSchema,
 } from '../core/vms/config'
+import type { VireoRequests } from '../core/requests'
 import type {
   BrowseResult,
   ConsoleEndpoint,
-  ErrorInfo,
+  DeleteResult,
   HostReport,
   IsoInspection,
-  JobProgress,
+  LogTail,
+  Screenshot,
+  VireoEvents,
   VmDetails,
+  VmPreview,
   VmSnapshot,
-  VmStats,
   VmSummary,
-} from './types'
+} from '../core/types'
 
 /**
  * The one declaration of Vireo's API: every method's params schema and result type, every
@@ -107,6 +110,14 @@ export const methods = {
 
 export type MethodName = keyof typeof methods
 export type Params<M extends MethodName> = z.output<(typeof methods)[M]>
+
+/**
+ * The core declares what each method takes (core/requests.ts); a schema here must produce
+ * exactly that shape, each way assignable, or this fails to typecheck, naming the method.
+ */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Drifted = { [M in MethodName]: SameShape<Params<M>, VireoRequests[M]> extends true ? never : M }[MethodName]
+export const paramsMatchCore: [Drifted] extends [never] ? true : { drifted: Drifted } = true
 /** What a caller may send: defaults filled in by the schema may be left out. */
 export type Input<M extends MethodName> = z.input<(typeof methods)[M]>
 
@@ -116,10 +127,10 @@ export interface Results {
   getVm: VmDetails
   createVm: VmDetails
   /** What Create would make and start: its id, its command line, or what would stop it. */
-  previewVm: { id: string; argv: string[] | null; problems: ErrorInfo[]; diskPath: string }
+  previewVm: VmPreview
   updateVm: VmDetails
   cloneVm: VmDetails
-  deleteVm: { deleted: true; keptDisks: string[] }
+  deleteVm: DeleteResult
   /** Each of these answers with the VM's snapshots, oldest first, as they now are. */
   listSnapshots: VmSnapshot[]
   takeSnapshot: VmSnapshot[]
@@ -134,25 +145,18 @@ export interface Results {
   ejectIso: VmSummary
   insertIso: VmSummary
   /** A PNG, base64-encoded. */
-  screenshot: { png: string; width: number; height: number }
+  screenshot: Screenshot
   inspectIso: IsoInspection
   listIsoCandidates: IsoInspection[]
   browseFiles: BrowseResult
   consoleEndpoint: ConsoleEndpoint
-  logTail: { lines: string[] }
+  logTail: LogTail
 }
 
 export type Result<M extends MethodName> = Results[M]
 
-export interface Events {
-  /** A VM was created, changed, or changed state. */
-  vmChanged: VmSummary
-  vmRemoved: { id: string }
-  /** The guest reset (reboot): consoles may reconnect. */
-  vmReset: { id: string }
-  vmStats: VmStats
-  jobProgress: JobProgress
-}
+/** Every event's payload: the core's events (core/types.ts), as they are. */
+export type Events = VireoEvents
 export type EventName = keyof Events
 
 export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress']

@@ -1,6 +1,7 @@
 /**
- * The data the API carries: plain, serialisable types shared by every front end. This file
- * holds types only (no Node, no DOM), so the renderer may import it.
+ * The data the API carries: plain, serialisable types shared by every front end. The core
+ * declares them (src-main/core/types.ts) and this file re-exports them; it holds types only
+ * (no Node, no DOM), so the renderer may import it.
  */
 import type {
   AccelChoice,
@@ -14,103 +15,22 @@ import type { ErrorCode, ErrorInfo } from '../core/errors'
 
 export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
 
-export type { CheckStatus, HostCheckItem, HostReport } from '../core/host/types'
-/** A snapshot of a VM's disks (one per disk, under one name). */
-export type { ImageSnapshot as VmSnapshot } from '../core/images/types'
-
-export interface OsInfo {
-  id: string
-  name: string
-}
-
-export interface VmSummary {
-  id: string
-  name: string
-  /** Why the definition cannot be loaded; null for a healthy VM. */
-  broken: string | null
-  os: OsInfo | null
-  state: VmState
-  memoryMiB: number
-  cpus: number
-  accel: AccelChoice
-  /** The accelerator of the running QEMU. */
-  accelInUse: 'kvm' | 'tcg' | null
-  firmware: Firmware
-  cdrom: string | null
-  startedAt: string | null
-  lastStop: StopRecord | null
-  pause: PauseRecord | null
-}
-
-export interface DiskDetails {
-  path: string
-  format: DiskFormat
-  bus: string
-  virtualBytes: number | null
-  actualBytes: number | null
-  /**
-   * The files this disk reads through its backing chain, top first (qemu-img info): an image
-   * whose backing file is a host file would expose that file to the guest. Empty for none.
-   */
-  backingFiles?: string[]
-}
-
-export interface VmDetails extends VmSummary {
-  dir: string
-  config: VmConfig | null
-  disks: DiskDetails[]
-  /** The QEMU command line this VM runs with, or would start with; null when it cannot start. */
-  argv: string[] | null
-  /** What would stop a start now (a missing disk or ISO, KVM or OVMF unavailable). */
-  launchProblems: ErrorInfo[]
-}
-
-export interface IsoInspection {
-  path: string
-  sizeBytes: number
-  label: string | null
-  os: OsInfo | null
-  recommended: { memoryMiB: number; cpus: number; diskGiB: number; firmware: Firmware }
-}
-
-export interface FileEntry {
-  name: string
-  path: string
-  kind: 'dir' | 'file'
-  sizeBytes: number
-}
-
-export interface BrowseResult {
-  dir: string
-  parent: string | null
-  roots: string[]
-  entries: FileEntry[]
-}
-
-export interface ConsoleEndpoint {
-  /** Path and query of the console WebSocket on the same host as the API (token included). */
-  path: string
-  expiresAt: string
-}
-
-export interface VmStats {
-  id: string
-  cpuPercent: number
-  memoryBytes: number
-}
-
-/**
- * How far a long copy has got: an import (`subject`: the image's path) or a clone (`subject`:
- * the id of the VM being copied). `percent` covers the whole job, all its disks; the last
- * event has `done`, and `error` when it failed.
- */
-export interface JobProgress {
-  jobId: string
-  kind: 'import' | 'clone'
-  subject: string
-  /** In English, for logs and the CLI; a UI words it from kind and subject. */
-  label: string
-  percent: number
-  done: boolean
-  error?: ErrorInfo
-}
+export type { CheckStatus, HostCheckItem } from '../core/host/types'
+export type {
+  BrowseResult,
+  ConsoleEndpoint,
+  DeleteResult,
+  DiskDetails,
+  FileEntry,
+  HostReport,
+  IsoInspection,
+  JobProgress,
+  LogTail,
+  OsInfo,
+  Screenshot,
+  VmDetails,
+  VmPreview,
+  VmSnapshot,
+  VmStats,
+  VmSummary,
+} from '../core/types'

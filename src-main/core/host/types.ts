@@ -1,6 +1,6 @@
 /**
- * What the host check reports. The API's `HostReport` (src-main/api/types.ts) has the same
- * shape; these are the core's own declarations so the core imports nothing from the API.
+ * What the host check reports: the core's own declarations, which the API's types
+ * (src-main/api/types.ts) re-export, so the core imports nothing from the API.
  */
 export type CheckStatus = 'ok' | 'warning' | 'error'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { resolvePaths, type VireoPaths } from '../paths'
-import type { VmSummary } from '../../api/types'
+import type { VmSummary } from '../types'
 import { Vireo } from '../vireo'
 import { mountTmpfs, tearDownRoot } from './fault-support'
 

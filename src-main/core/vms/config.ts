@@ -124,3 +124,4 @@ export type PortForward = z.infer<typeof portForwardSchema>
 export type Firmware = z.infer<typeof firmwareSchema>
 export type AccelChoice = z.infer<typeof accelChoiceSchema>
 export type DiskFormat = z.infer<typeof diskFormatSchema>
+export type BootDevice = z.infer<typeof bootDeviceSchema>

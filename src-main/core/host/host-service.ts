@@ -1,0 +1,47 @@
+import { VireoError } from '../errors'
+import { installHint } from '../exec'
+import type { VireoPaths } from '../paths'
+import type { HostCheckRequest } from '../requests'
+import type { HostFacts } from '../vms/launch-plan'
+import { QEMU_BINARY } from '../vms/qemu-args'
+import { checkHost } from './host-check'
+import { qemuHasSandbox } from './qemu-features'
+import type { HostReport } from './types'
+
+/**
+ * The host check, run once and kept (a failed one is forgotten, a refresh runs it again), and
+ * the facts a launch plan needs from it.
+ */
+export class HostService {
+  private report: Promise<HostReport> | null = null
+
+  constructor(private readonly paths: VireoPaths) {}
+
+  async check(params: HostCheckRequest): Promise<HostReport> {
+    let report = this.report
+    if (params.refresh || report === null) {
+      report = checkHost({ paths: this.paths, refresh: params.refresh })
+      report.catch(() => (this.report = null))
+      this.report = report
+    }
+    return report
+  }
+
+  async facts(): Promise<HostFacts> {
+    const report = await this.check({ refresh: false })
+    if (report.qemu === null) {
+      throw new VireoError(
+        'HOST_UNSUPPORTED',
+        'QEMU is not installed.',
+        installHint(QEMU_BINARY),
+      )
+    }
+    return {
+      accel: report.accel,
+      kvmUsable: report.kvm.usable,
+      accelReason: report.accelReason,
+      uefi: report.firmware.uefi,
+      sandbox: await qemuHasSandbox(report.qemu.path),
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What each of the core's methods takes: plain TypeScript, the core's own declaration. The
+ * API's zod schemas (src-main/api/contract.ts) validate what comes in from outside and are
+ * checked at compile time to produce exactly these shapes, so the two cannot drift apart.
+ */
+import type { AccelChoice, BootDevice, DiskFormat, Firmware, PortForward } from './vms/config'
+
+/** A VM, by its id. */
+export interface VmRef {
+  id: string
+}
+
+export interface HostCheckRequest {
+  /** Probe again rather than answer from the last report. */
+  refresh: boolean
+}
+
+export type ImportFormat = 'qcow2' | 'raw' | 'vmdk' | 'vdi'
+
+export type VmSource =
+  | { kind: 'iso'; path: string }
+  | { kind: 'import'; path: string; format?: ImportFormat }
+  | { kind: 'none' }
+
+export interface CreateVmRequest {
+  /** The id `previewVm` chose, so that the VM made is the one the review showed; new if left out. */
+  id?: string
+  name: string
+  source: VmSource
+  /** Size of the new disk, as `20G` or `512M` (ignored when importing). */
+  diskSize?: string
+  diskFormat: DiskFormat
+  memoryMiB?: number
+  cpus?: number
+  firmware?: Firmware
+  accel: AccelChoice
+  portForwards: PortForward[]
+  /** Start the VM as soon as it is made (the wizard's default). */
+  start: boolean
+}
+
+export interface VmChanges {
+  name?: string
+  memoryMiB?: number
+  cpus?: number
+  firmware?: Firmware
+  accel?: AccelChoice
+  bootOrder?: BootDevice[]
+  cdrom?: string | null
+  portForwards?: PortForward[]
+  /** New size of the first disk; it can only grow. */
+  diskSize?: string
+}
+
+export interface UpdateVmRequest extends VmRef {
+  changes: VmChanges
+}
+
+export interface CloneVmRequest extends VmRef {
+  name: string
+}
+
+export interface DeleteVmRequest extends VmRef {
+  deleteDisks: boolean
+}
+
+export interface SnapshotRequest extends VmRef {
+  name: string
+}
+
+export interface ShutdownVmRequest extends VmRef {
+  timeoutSec: number
+}
+
+export interface InsertIsoRequest extends VmRef {
+  path: string
+}
+
+export interface InspectIsoRequest {
+  path: string
+}
+
+export interface BrowseFilesRequest {
+  dir?: string
+}
+
+export interface LogTailRequest extends VmRef {
+  log: 'qemu' | 'serial'
+  lines: number
+}
+
+/** Each method's request, by method name: what `Vireo` takes, and what the contract must produce. */
+export interface VireoRequests {
+  hostCheck: HostCheckRequest
+  listVms: Record<string, never>
+  getVm: VmRef
+  createVm: CreateVmRequest
+  previewVm: CreateVmRequest
+  updateVm: UpdateVmRequest
+  cloneVm: CloneVmRequest
+  deleteVm: DeleteVmRequest
+  listSnapshots: VmRef
+  takeSnapshot: SnapshotRequest
+  revertSnapshot: SnapshotRequest
+  deleteSnapshot: SnapshotRequest
+  startVm: VmRef
+  shutdownVm: ShutdownVmRequest
+  forceOffVm: VmRef
+  rebootVm: VmRef
+  pauseVm: VmRef
+  resumeVm: VmRef
+  ejectIso: VmRef
+  insertIso: InsertIsoRequest
+  screenshot: VmRef
+  inspectIso: InspectIsoRequest
+  listIsoCandidates: Record<string, never>
+  browseFiles: BrowseFilesRequest
+  consoleEndpoint: VmRef
+  logTail: LogTailRequest
+}

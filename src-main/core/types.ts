@@ -1,0 +1,143 @@
+/**
+ * What the core produces for its callers: plain, serialisable types (no Node, no DOM). The
+ * API carries them as they are; `src-main/api/types.ts` re-exports them for the front ends.
+ */
+import type { ErrorInfo } from './errors'
+import type { AccelChoice, DiskFormat, Firmware, VmConfig } from './vms/config'
+import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
+
+export type { HostReport } from './host/types'
+/** A snapshot of a VM's disks (one per disk, under one name). */
+export type { ImageSnapshot as VmSnapshot } from './images/types'
+
+export interface OsInfo {
+  id: string
+  name: string
+}
+
+export interface VmSummary {
+  id: string
+  name: string
+  /** Why the definition cannot be loaded; null for a healthy VM. */
+  broken: string | null
+  os: OsInfo | null
+  state: VmState
+  memoryMiB: number
+  cpus: number
+  accel: AccelChoice
+  /** The accelerator of the running QEMU. */
+  accelInUse: 'kvm' | 'tcg' | null
+  firmware: Firmware
+  cdrom: string | null
+  startedAt: string | null
+  lastStop: StopRecord | null
+  pause: PauseRecord | null
+}
+
+export interface DiskDetails {
+  path: string
+  format: DiskFormat
+  bus: string
+  virtualBytes: number | null
+  actualBytes: number | null
+  /**
+   * The files this disk reads through its backing chain, top first (qemu-img info): an image
+   * whose backing file is a host file would expose that file to the guest. Empty for none.
+   */
+  backingFiles?: string[]
+}
+
+export interface VmDetails extends VmSummary {
+  dir: string
+  config: VmConfig | null
+  disks: DiskDetails[]
+  /** The QEMU command line this VM runs with, or would start with; null when it cannot start. */
+  argv: string[] | null
+  /** What would stop a start now (a missing disk or ISO, KVM or OVMF unavailable). */
+  launchProblems: ErrorInfo[]
+}
+
+/** What Create would make and start: its id, its command line, or what would stop it. */
+export interface VmPreview {
+  id: string
+  argv: string[] | null
+  problems: ErrorInfo[]
+  diskPath: string
+}
+
+export interface DeleteResult {
+  deleted: true
+  keptDisks: string[]
+}
+
+/** A PNG, base64-encoded, with its size in pixels. */
+export interface Screenshot {
+  png: string
+  width: number
+  height: number
+}
+
+export interface LogTail {
+  lines: string[]
+}
+
+export interface IsoInspection {
+  path: string
+  sizeBytes: number
+  label: string | null
+  os: OsInfo | null
+  recommended: { memoryMiB: number; cpus: number; diskGiB: number; firmware: Firmware }
+}
+
+export interface FileEntry {
+  name: string
+  path: string
+  kind: 'dir' | 'file'
+  sizeBytes: number
+}
+
+export interface BrowseResult {
+  dir: string
+  parent: string | null
+  roots: string[]
+  entries: FileEntry[]
+}
+
+export interface ConsoleEndpoint {
+  /** Path and query of the console WebSocket on the same host as the API (token included). */
+  path: string
+  expiresAt: string
+}
+
+export interface VmStats {
+  id: string
+  cpuPercent: number
+  memoryBytes: number
+}
+
+/**
+ * How far a long copy has got: an import (`subject`: the image's path) or a clone (`subject`:
+ * the id of the VM being copied). `percent` covers the whole job, all its disks; the last
+ * event has `done`, and `error` when it failed.
+ */
+export interface JobProgress {
+  jobId: string
+  kind: 'import' | 'clone'
+  subject: string
+  /** In English, for logs and the CLI; a UI words it from kind and subject. */
+  label: string
+  percent: number
+  done: boolean
+  error?: ErrorInfo
+}
+
+/** The events the core emits, by name, with their payloads (the API's events are these). */
+export interface VireoEvents {
+  /** A VM was created, changed, or changed state. */
+  vmChanged: VmSummary
+  vmRemoved: { id: string }
+  /** The guest reset (reboot): consoles may reconnect. */
+  vmReset: { id: string }
+  vmStats: VmStats
+  jobProgress: JobProgress
+}

@@ -1,0 +1,83 @@
+import { toErrorInfo, type ErrorInfo } from '../errors'
+import { imageInfo } from '../images/qemu-img'
+import type { DiskDetails, VmDetails, VmSummary } from '../types'
+import type { VmConfig } from './config'
+import { diskPath } from './qemu-args'
+import { processArgs } from './qemu-process'
+import type { Supervisor, VmRuntime } from './supervisor'
+import type { StoredVm, VmStore } from './vm-store'
+
+/** What the API shows of a VM: its summary (definition and runtime state) and its details. */
+export class VmViews {
+  constructor(
+    private readonly store: VmStore,
+    private readonly supervisor: Supervisor,
+  ) {}
+
+  async list(): Promise<VmSummary[]> {
+    const stored = await this.store.list()
+    return Promise.all(stored.map(async (vm) => this.summary(vm, await this.supervisor.status(vm.id))))
+  }
+
+  /** A VM's summary by id: NOT_FOUND if it is not there. */
+  async summaryOf(id: string): Promise<VmSummary> {
+    const vm = await this.store.find(id)
+    return this.summary(vm, await this.supervisor.status(vm.id))
+  }
+
+  /** A VM's summary as it is now read (a broken or missing definition shown as such). */
+  async current(id: string, runtime?: VmRuntime): Promise<VmSummary> {
+    const vm = await this.store.read(id)
+    return this.summary(vm, runtime ?? (await this.supervisor.status(vm.id)))
+  }
+
+  async details(id: string): Promise<VmDetails> {
+    const vm = await this.store.find(id)
+    const runtime = await this.supervisor.status(vm.id)
+    const summary = this.summary(vm, runtime)
+    if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
+    const disks = await Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir)))
+    const launch = await this.launchView(vm.config, runtime)
+    return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch }
+  }
+
+  summary(vm: StoredVm, runtime: VmRuntime): VmSummary {
+    const common = {
+      id: vm.id,
+      state: runtime.state,
+      accelInUse: runtime.accel ?? null,
+      startedAt: runtime.startedAt ?? null,
+      lastStop: runtime.lastStop ?? null,
+      pause: runtime.pause ?? null,
+    }
+    if (!vm.ok) {
+      return { ...common, name: vm.id, broken: vm.reason, os: null, memoryMiB: 0, cpus: 0, accel: 'auto', firmware: 'bios', cdrom: null }
+    }
+    const c = vm.config
+    return { ...common, name: c.name, broken: null, os: c.os ?? null, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, firmware: c.firmware, cdrom: c.cdrom }
+  }
+
+  /**
+   * The command line of a VM: a running one's as its QEMU runs it (read from the process),
+   * any other's from the launch plan a start would carry out, with what would stop it.
+   */
+  private async launchView(config: VmConfig, runtime: VmRuntime): Promise<{ argv: string[] | null; launchProblems: ErrorInfo[] }> {
+    if (runtime.pid !== undefined) return { argv: await processArgs(runtime.pid), launchProblems: [] }
+    const plan = await this.supervisor.plan(config).catch((error: unknown) => ({ argv: null, problems: [toErrorInfo(error)] }))
+    return { argv: plan.argv, launchProblems: plan.problems }
+  }
+}
+
+/** A disk's file, its sizes and backing chain as qemu-img sees them (null sizes if it cannot). */
+async function diskDetails(d: VmConfig['disks'][number], dir: string): Promise<DiskDetails> {
+  const path = diskPath(d, dir)
+  const info = await imageInfo(path, { format: d.format, force: true }).catch(() => null)
+  return {
+    path,
+    format: d.format,
+    bus: d.bus,
+    virtualBytes: info?.virtualBytes ?? null,
+    actualBytes: info?.actualBytes ?? null,
+    backingFiles: (info?.chain ?? []).flatMap((e) => (e.backingFile === null ? [] : [e.backingFile])),
+  }
+}
