@@ -1,23 +1,10 @@
+import { cliOptions } from './args'
 import { grammar, optionValues, type Positional } from './completion-grammar'
 
-/** Options whose value is the next word (so it is not counted as a positional). */
-const valueOptions = [
-  '--name',
-  '--iso',
-  '--import',
-  '--disk-size',
-  '--disk-format',
-  '--memory',
-  '--cpus',
-  '--firmware',
-  '--accel',
-  '--timeout',
-  '--host',
-  '--port',
-  '--token',
-  '--log',
-  '--lines',
-]
+/** Options whose value is the next word (so it is not counted as a positional): the parser's. */
+const valueOptions = Object.entries(cliOptions)
+  .filter(([, option]) => option.type === 'string')
+  .map(([name]) => `--${name}`)
 
 /** `vireo completion bash|zsh`: prints the script; VM names come from `vireo list --names`. */
 export function runCompletion(rest: string[]): number {
