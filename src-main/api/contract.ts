@@ -12,6 +12,7 @@ import {
 import type { VireoRequests } from '../core/requests'
 import type {
   BrowseResult,
+  ConnectionInfo,
   ConsoleEndpoint,
   DeleteResult,
   HostReport,
@@ -30,11 +31,25 @@ import type {
  * event's payload. The Electron bridge, the WebSocket host and the CLI are loops over this
  * table; an incoming call is validated here before it reaches the core.
  */
-const id = z.object({ id: vmIdSchema })
+/**
+ * A connection's id (`local`, Vireo's own VMs, unless a request names another; see
+ * listConnections). Printable, no spaces: a libvirt URI may serve as one.
+ */
+export const connectionIdSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'A connection id is printable ASCII without spaces (see listConnections).')
+const connection = connectionIdSchema.default('local')
+/** A VM: the connection it is on (default `local`) and its id there. */
+export const vmRef = z.object({ connection, id: vmIdSchema })
+const id = vmRef
 const path = z.string().min(1).max(4096)
-const snapshot = z.object({ id: vmIdSchema, name: snapshotNameSchema })
+const snapshot = vmRef.extend({ name: snapshotNameSchema })
 
 export const createVmParams = z.object({
+  /** Where the VM is made (default `local`). */
+  connection,
   /** The id `previewVm` chose, so that the VM made is the one the review showed; new if left out. */
   id: vmIdSchema.optional(),
   name: vmNameSchema,
@@ -55,8 +70,7 @@ export const createVmParams = z.object({
   start: z.boolean().default(false),
 })
 
-export const updateVmParams = z.object({
-  id: vmIdSchema,
+export const updateVmParams = vmRef.extend({
   changes: z
     .object({
       name: vmNameSchema,
@@ -75,34 +89,36 @@ export const updateVmParams = z.object({
 })
 
 export const methods = {
-  hostCheck: z.object({ refresh: z.boolean().default(false) }),
-  listVms: z.object({}),
+  hostCheck: z.object({ connection, refresh: z.boolean().default(false) }),
+  /** One connection's VMs; without `connection`, every connection's (a failing one is shown on it). */
+  listVms: z.object({ connection: connectionIdSchema.optional() }),
+  /** The connections VMs are served from, `local` first, each with its state and error. */
+  listConnections: z.object({}),
   getVm: id,
   createVm: createVmParams,
   previewVm: createVmParams,
   updateVm: updateVmParams,
   /** A full copy of a stopped VM, under a new name. */
-  cloneVm: z.object({ id: vmIdSchema, name: vmNameSchema }),
-  deleteVm: z.object({ id: vmIdSchema, deleteDisks: z.boolean().default(false) }),
+  cloneVm: vmRef.extend({ name: vmNameSchema }),
+  deleteVm: vmRef.extend({ deleteDisks: z.boolean().default(false) }),
   listSnapshots: id,
   takeSnapshot: snapshot,
   revertSnapshot: snapshot,
   deleteSnapshot: snapshot,
   startVm: id,
-  shutdownVm: z.object({ id: vmIdSchema, timeoutSec: z.number().int().min(1).max(3600).default(60) }),
+  shutdownVm: vmRef.extend({ timeoutSec: z.number().int().min(1).max(3600).default(60) }),
   forceOffVm: id,
   rebootVm: id,
   pauseVm: id,
   resumeVm: id,
   ejectIso: id,
-  insertIso: z.object({ id: vmIdSchema, path }),
+  insertIso: vmRef.extend({ path }),
   screenshot: id,
   inspectIso: z.object({ path }),
   listIsoCandidates: z.object({}),
   browseFiles: z.object({ dir: path.optional() }),
   consoleEndpoint: id,
-  logTail: z.object({
-    id: vmIdSchema,
+  logTail: vmRef.extend({
     log: z.enum(['qemu', 'serial']),
     lines: z.number().int().min(1).max(2000).default(200),
   }),
@@ -124,6 +140,7 @@ export type Input<M extends MethodName> = z.input<(typeof methods)[M]>
 export interface Results {
   hostCheck: HostReport
   listVms: VmSummary[]
+  listConnections: ConnectionInfo[]
   getVm: VmDetails
   createVm: VmDetails
   /** What Create would make and start: its id, its command line, or what would stop it. */
@@ -159,7 +176,7 @@ export type Result<M extends MethodName> = Results[M]
 export type Events = VireoEvents
 export type EventName = keyof Events
 
-export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress']
+export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress', 'connectionChanged']
 
 /** What a transport calls: the core's implementation of every method. */
 export type ApiHandlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> }

@@ -18,6 +18,7 @@ export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState,
 export type { CheckStatus, HostCheckItem } from '../core/host/types'
 export type {
   BrowseResult,
+  ConnectionInfo,
   ConsoleEndpoint,
   DeleteResult,
   DiskDetails,

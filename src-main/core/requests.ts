@@ -5,8 +5,13 @@
  */
 import type { AccelChoice, BootDevice, DiskFormat, Firmware, PortForward } from './vms/config'
 
-/** A VM, by its id. */
-export interface VmRef {
+/** A connection, by its id (`local`: Vireo's own VMs on this computer). See backends/backend.ts. */
+export interface ConnectionRef {
+  connection: string
+}
+
+/** A VM, by the connection it is on and its id there (two connections may share an id). */
+export interface VmRef extends ConnectionRef {
   id: string
 }
 
@@ -22,7 +27,7 @@ export type VmSource =
   | { kind: 'import'; path: string; format?: ImportFormat }
   | { kind: 'none' }
 
-export interface CreateVmRequest {
+export interface CreateVmRequest extends ConnectionRef {
   /** The id `previewVm` chose, so that the VM made is the one the review showed; new if left out. */
   id?: string
   name: string
@@ -91,8 +96,11 @@ export interface LogTailRequest extends VmRef {
 
 /** Each method's request, by method name: what `Vireo` takes, and what the contract must produce. */
 export interface VireoRequests {
-  hostCheck: HostCheckRequest
-  listVms: Record<string, never>
+  /** The host report of one connection's host. */
+  hostCheck: HostCheckRequest & ConnectionRef
+  /** One connection's VMs, or (without one) every connection's. */
+  listVms: Partial<ConnectionRef>
+  listConnections: Record<string, never>
   getVm: VmRef
   createVm: CreateVmRequest
   previewVm: CreateVmRequest

@@ -3,6 +3,7 @@
  * API carries them as they are; `src-main/api/types.ts` re-exports them for the front ends.
  */
 import type { ErrorInfo } from './errors'
+import type { VmRef } from './requests'
 import type { AccelChoice, DiskFormat, Firmware, VmConfig } from './vms/config'
 import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
 
@@ -15,7 +16,26 @@ export interface OsInfo {
   name: string
 }
 
+/**
+ * A connection Vireo serves VMs from: `local` (its own VMs, QEMU spawned by Vireo) and, beside
+ * it, others (a libvirt URI). A connection that fails says so here, never by hiding the others.
+ */
+export interface ConnectionInfo {
+  /** What requests name it by (`connection` in every VM reference). `local` is always there. */
+  id: string
+  kind: 'local' | 'libvirt'
+  /** Where it is: a libvirt URI, or `vireo://<VIREO_HOME>` for Vireo's own. */
+  uri: string
+  /** In English, for the CLI; a UI words it from kind and uri. */
+  label: string
+  state: 'connecting' | 'connected' | 'disconnected' | 'failed'
+  /** Why it is not connected, or why its last listing failed; null when all is well. */
+  error: ErrorInfo | null
+}
+
 export interface VmSummary {
+  /** The connection the VM is on: with `id`, what names it in every request. */
+  connection: string
   id: string
   name: string
   /** Why the definition cannot be loaded; null for a healthy VM. */
@@ -109,8 +129,7 @@ export interface ConsoleEndpoint {
   expiresAt: string
 }
 
-export interface VmStats {
-  id: string
+export interface VmStats extends VmRef {
   cpuPercent: number
   memoryBytes: number
 }
@@ -121,6 +140,8 @@ export interface VmStats {
  * event has `done`, and `error` when it failed.
  */
 export interface JobProgress {
+  /** The connection the job runs on. */
+  connection: string
   jobId: string
   kind: 'import' | 'clone'
   subject: string
@@ -135,9 +156,11 @@ export interface JobProgress {
 export interface VireoEvents {
   /** A VM was created, changed, or changed state. */
   vmChanged: VmSummary
-  vmRemoved: { id: string }
+  vmRemoved: VmRef
   /** The guest reset (reboot): consoles may reconnect. */
-  vmReset: { id: string }
+  vmReset: VmRef
   vmStats: VmStats
   jobProgress: JobProgress
+  /** A connection's state or error changed (a listing failed, a libvirt link went down). */
+  connectionChanged: ConnectionInfo
 }

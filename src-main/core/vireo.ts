@@ -1,16 +1,18 @@
+// Over 300 lines: one short routing method per API method, kept in one place so that the map
+// from the contract to the connections reads as one table.
 import { EventEmitter } from 'node:events'
-import { join } from 'node:path'
+import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
+import { LocalBackend } from './backends/local-backend'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
-import { VireoError } from './errors'
+import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
 import { browse, browseRoots } from './files/file-browser'
-import { HostService } from './host/host-service'
-import { pngSize } from './images/png-size'
 import { inspectIso, listIsoCandidates } from './os/iso-inspection'
 import type { VireoPaths } from './paths'
 import type {
   BrowseFilesRequest,
   CloneVmRequest,
+  ConnectionRef,
   CreateVmRequest,
   DeleteVmRequest,
   HostCheckRequest,
@@ -24,6 +26,7 @@ import type {
 } from './requests'
 import type {
   BrowseResult,
+  ConnectionInfo,
   ConsoleEndpoint,
   DeleteResult,
   HostReport,
@@ -36,74 +39,67 @@ import type {
   VmSnapshot,
   VmSummary,
 } from './types'
-import { logTail } from './vms/launch'
-import { Supervisor, type VmRuntime } from './vms/supervisor'
-import { unlessDeleted } from './vms/vm-checks'
-import { VmProvisioning } from './vms/vm-provisioning'
-import { VmSettings } from './vms/vm-settings'
-import { VmSnapshotService } from './vms/vm-snapshot-service'
-import { startStats } from './vms/vm-stats'
-import { VmStore } from './vms/vm-store'
-import { VmViews } from './vms/vm-views'
+import type { Supervisor } from './vms/supervisor'
+import type { VmStore } from './vms/vm-store'
 
 type EventMap = { [E in keyof VireoEvents]: [VireoEvents[E]] }
+
+/** The connection every request names unless it names another: Vireo's own VMs. */
+export const LOCAL = 'local'
+
+/** A request as the core takes it: `connection` may be left out, meaning `local`. */
+type Addressed<T> = Omit<T, 'connection'> & Partial<ConnectionRef>
 
 export interface VireoOptions {
   paths: VireoPaths
   /** Long-lived front ends follow QMP events; the CLI does not. */
   watch: boolean
+  /** Connections beside `local`, listed after it (tests: a second local folder). */
+  connections?: BackendFactory[]
 }
 
 /**
- * The core's one entry point: every API method, each handed to the service that does the
- * work (host, views, provisioning, settings, snapshots, the supervisor for power). Each
+ * The core's one entry point: every API method, routed to the backend of the connection it
+ * names (`local` unless it names another; see backends/backend.ts), plus what is the same for
+ * every connection: the console tokens and bridge, and this computer's ISOs and files. Each
  * method takes the core's request type (core/requests.ts), which the contract's validated
  * params match; transports never reach past this object.
  */
 export class Vireo extends EventEmitter<EventMap> {
-  readonly store: VmStore
-  readonly supervisor: Supervisor
+  /** The `local` connection: Vireo's own VMs, QEMU spawned by us. */
+  readonly local: LocalBackend
   readonly consoleTokens = new ConsoleTokens()
-  /** Console WebSockets (`/console/<id>?token=…`) bridged to each VM's VNC socket. */
+  /** Console WebSockets (`/console/<connection>%2F<id>?token=…`) bridged to each VM's VNC. */
   readonly consoleBridge = new ConsoleServer({ tokens: this.consoleTokens })
-  private readonly host: HostService
-  private readonly views: VmViews
-  private readonly provisioning: VmProvisioning
-  private readonly settings: VmSettings
-  private readonly snapshots: VmSnapshotService
+  private readonly backends = new Map<string, Backend>()
+  /** Why a connection's last listing failed, shown on it (see listConnections). */
+  private readonly listingErrors = new Map<string, ErrorInfo>()
   private consoleOrigin = ''
-  private stopStats: (() => void) | null = null
-  private readonly announcing = new Map<string, Promise<unknown>>()
 
-  constructor(private readonly options: VireoOptions) {
+  constructor(options: VireoOptions) {
     super()
-    this.store = new VmStore(options.paths.vms)
-    this.host = new HostService(options.paths)
-    this.supervisor = new Supervisor({
-      runtimeRoot: options.paths.runtime,
-      ...(options.paths.runtimeBase === undefined ? {} : { runtimeBase: options.paths.runtimeBase }),
-      vmDirOf: (id) => this.store.dirOf(id),
-      hostFacts: () => this.host.facts(),
-      watch: options.watch,
-    })
-    this.views = new VmViews(this.store, this.supervisor)
-    const common = {
-      store: this.store,
-      supervisor: this.supervisor,
-      announce: (id: string) => this.announce(id),
-      start: (id: string) => this.startVm({ id }),
+    const events: BackendEvents = {
+      emit: (event, payload) => (this.emit as (e: string, p: unknown) => boolean)(event, payload),
+      wanted: (event) => this.listenerCount(event) > 0,
     }
-    this.provisioning = new VmProvisioning({
-      ...common,
-      host: this.host,
-      views: this.views,
-      progress: (job) => this.emit('jobProgress', job),
-      removed: (id) => this.emit('vmRemoved', { id }),
-    })
-    this.settings = new VmSettings({ ...common, host: this.host, views: this.views })
-    this.snapshots = new VmSnapshotService(common)
-    this.supervisor.on('state', (id, runtime) => this.announceState(id, runtime))
-    this.supervisor.on('reset', (id) => this.emit('vmReset', { id }))
+    this.local = new LocalBackend({ id: LOCAL, paths: options.paths, watch: options.watch, events })
+    this.backends.set(LOCAL, this.local)
+    for (const make of options.connections ?? []) {
+      const backend = make(events)
+      const { id } = backend.info()
+      if (this.backends.has(id)) throw new VireoError('ALREADY_EXISTS', `There are two connections named “${id}”.`, 'Give each connection its own id.')
+      this.backends.set(id, backend)
+    }
+  }
+
+  /** The local connection's VM store (tests and harnesses reach its folders). */
+  get store(): VmStore {
+    return this.local.store
+  }
+
+  /** The local connection's supervisor (tests reach its QEMUs). */
+  get supervisor(): Supervisor {
+    return this.local.supervisor
   }
 
   /**
@@ -120,147 +116,197 @@ export class Vireo extends EventEmitter<EventMap> {
     return () => emitter.off(event, listener)
   }
 
-  /**
-   * Finds VMs left running by an earlier front end and follows them again, and clears what
-   * cut-short creations and deletions left behind.
-   */
+  /** Attaches every connection (VMs left running are followed again); one failing stops none. */
   async attachRunning(): Promise<void> {
-    await this.store.sweepLeftovers().catch(() => [])
-    await this.listVms()
-    if (this.options.watch) {
-      this.stopStats = startStats({
-        store: this.store,
-        supervisor: this.supervisor,
-        wanted: () => this.listenerCount('vmStats') > 0,
-        emit: (stats) => this.emit('vmStats', stats),
-      })
-    }
+    await Promise.all([...this.backends.values()].map((b) => b.attach().catch(() => {})))
   }
 
   dispose(): void {
-    this.stopStats?.()
-    this.supervisor.dispose()
+    for (const backend of this.backends.values()) backend.dispose()
   }
 
-  private async announce(id: string): Promise<void> {
-    this.emit('vmChanged', await this.views.current(id))
+  /** The backend of the connection `params` names (default `local`), and the request with it. */
+  private route<T extends Partial<ConnectionRef>>(params: T): [Backend, T & ConnectionRef] {
+    const connection = params.connection ?? LOCAL
+    const backend = this.backends.get(connection)
+    if (backend === undefined) {
+      throw new VireoError(
+        'NOT_FOUND',
+        `There is no connection “${connection}”.`,
+        `Use one of: ${[...this.backends.keys()].join(', ')} (listConnections; leave it out for ${LOCAL}).`,
+        { field: 'connection' },
+      )
+    }
+    return [backend, { ...params, connection }]
   }
 
-  /**
-   * A state change the supervisor reports, with the runtime it hands over (no need to ask it
-   * again). Announced one after another per VM, so the last event says the last state.
-   */
-  private announceState(id: string, runtime: VmRuntime): void {
-    const next = (this.announcing.get(id) ?? Promise.resolve())
-      .then(async () => this.emit('vmChanged', await this.views.current(id, runtime)))
-      .catch(() => {})
-    this.announcing.set(id, next)
-    void next.then(() => {
-      if (this.announcing.get(id) === next) this.announcing.delete(id)
+  // ── connections and host ────────────────────────────────────────────────────────────
+
+  async listConnections(): Promise<ConnectionInfo[]> {
+    return [...this.backends.values()].map((backend) => {
+      const info = backend.info()
+      return { ...info, error: info.error ?? this.listingErrors.get(info.id) ?? null }
     })
   }
 
-  // ── host ────────────────────────────────────────────────────────────────────────────
-
-  async hostCheck(params: HostCheckRequest): Promise<HostReport> {
-    return this.host.check(params)
+  async hostCheck(params: Addressed<HostCheckRequest & ConnectionRef>): Promise<HostReport> {
+    const [backend, request] = this.route(params)
+    return backend.hostCheck(request)
   }
 
   // ── VMs ─────────────────────────────────────────────────────────────────────────────
 
-  async listVms(): Promise<VmSummary[]> {
-    return this.views.list()
+  /**
+   * One connection's VMs, or every connection's (`local` first). Listing every connection, one
+   * that fails is reported on the connection (listConnections, connectionChanged) and the
+   * others are listed; only when all fail is it an error.
+   */
+  async listVms(params: Partial<ConnectionRef> = {}): Promise<VmSummary[]> {
+    if (params.connection !== undefined) {
+      const [backend] = this.route(params)
+      return this.listOne(backend)
+    }
+    const lists = await Promise.allSettled([...this.backends.values()].map((b) => this.listOne(b)))
+    const failed = lists.find((r) => r.status === 'rejected')
+    if (failed !== undefined && lists.every((r) => r.status === 'rejected')) throw failed.reason
+    return lists.flatMap((r) => (r.status === 'fulfilled' ? r.value : []))
   }
 
-  async getVm(params: VmRef): Promise<VmDetails> {
-    return this.views.details(params.id)
+  /** A connection's VMs; a change in whether its listing fails is announced on it. */
+  private async listOne(backend: Backend): Promise<VmSummary[]> {
+    const { id } = backend.info()
+    const before = this.listingErrors.has(id)
+    try {
+      const vms = await backend.listVms()
+      this.listingErrors.delete(id)
+      return vms
+    } catch (error) {
+      this.listingErrors.set(id, toErrorInfo(error))
+      throw error
+    } finally {
+      if (before !== this.listingErrors.has(id)) {
+        const info = backend.info()
+        this.emit('connectionChanged', { ...info, error: info.error ?? this.listingErrors.get(id) ?? null })
+      }
+    }
   }
 
-  async previewVm(params: CreateVmRequest): Promise<VmPreview> {
-    return this.provisioning.preview(params)
+  async getVm(params: Addressed<VmRef>): Promise<VmDetails> {
+    const [backend, ref] = this.route(params)
+    return backend.getVm(ref)
   }
 
-  async createVm(params: CreateVmRequest): Promise<VmDetails> {
-    return this.provisioning.create(params)
+  async previewVm(params: Addressed<CreateVmRequest>): Promise<VmPreview> {
+    const [backend, request] = this.route(params)
+    return backend.previewVm(request)
   }
 
-  async updateVm(params: UpdateVmRequest): Promise<VmDetails> {
-    return this.settings.update(params)
+  async createVm(params: Addressed<CreateVmRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    return backend.createVm(request)
   }
 
-  async cloneVm(params: CloneVmRequest): Promise<VmDetails> {
-    return this.provisioning.clone(params)
+  async updateVm(params: Addressed<UpdateVmRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    return backend.updateVm(request)
   }
 
-  async deleteVm(params: DeleteVmRequest): Promise<DeleteResult> {
-    return this.provisioning.delete(params)
+  async cloneVm(params: Addressed<CloneVmRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    return backend.cloneVm(request)
   }
 
-  // ── snapshots (a stopped VM's disks; a running VM's disks, memory and devices) ────────
-
-  async listSnapshots(params: VmRef): Promise<VmSnapshot[]> {
-    return this.snapshots.list(params)
+  async deleteVm(params: Addressed<DeleteVmRequest>): Promise<DeleteResult> {
+    const [backend, request] = this.route(params)
+    return backend.deleteVm(request)
   }
 
-  async takeSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    return this.snapshots.take(params)
+  // ── snapshots ───────────────────────────────────────────────────────────────────────
+
+  async listSnapshots(params: Addressed<VmRef>): Promise<VmSnapshot[]> {
+    const [backend, ref] = this.route(params)
+    return backend.listSnapshots(ref)
   }
 
-  async revertSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    return this.snapshots.revert(params)
+  async takeSnapshot(params: Addressed<SnapshotRequest>): Promise<VmSnapshot[]> {
+    const [backend, request] = this.route(params)
+    return backend.takeSnapshot(request)
   }
 
-  async deleteSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    return this.snapshots.delete(params)
+  async revertSnapshot(params: Addressed<SnapshotRequest>): Promise<VmSnapshot[]> {
+    const [backend, request] = this.route(params)
+    return backend.revertSnapshot(request)
+  }
+
+  async deleteSnapshot(params: Addressed<SnapshotRequest>): Promise<VmSnapshot[]> {
+    const [backend, request] = this.route(params)
+    return backend.deleteSnapshot(request)
   }
 
   // ── power ───────────────────────────────────────────────────────────────────────────
 
-  async startVm(params: VmRef): Promise<VmSummary> {
-    const config = await this.store.get(params.id)
-    const runtime = await this.supervisor.start(config).catch((error: unknown) => unlessDeleted(this.store, params.id, error))
-    return this.views.summary({ id: config.id, dir: this.store.dirOf(config.id), ok: true, config }, runtime)
+  async startVm(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.startVm(ref)
   }
 
-  async shutdownVm(params: ShutdownVmRequest): Promise<VmSummary> {
-    await this.supervisor.shutdown(params.id, params.timeoutSec * 1000)
-    return this.views.summaryOf(params.id)
+  async shutdownVm(params: Addressed<ShutdownVmRequest>): Promise<VmSummary> {
+    const [backend, request] = this.route(params)
+    return backend.shutdownVm(request)
   }
 
-  async forceOffVm(params: VmRef): Promise<VmSummary> {
-    await this.supervisor.forceOff(params.id)
-    return this.views.summaryOf(params.id)
+  async forceOffVm(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.forceOffVm(ref)
   }
 
-  async rebootVm(params: VmRef): Promise<VmSummary> {
-    await this.supervisor.reboot(params.id)
-    return this.views.summaryOf(params.id)
+  async rebootVm(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.rebootVm(ref)
   }
 
-  async pauseVm(params: VmRef): Promise<VmSummary> {
-    await this.supervisor.pause(params.id)
-    return this.views.summaryOf(params.id)
+  async pauseVm(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.pauseVm(ref)
   }
 
-  async resumeVm(params: VmRef): Promise<VmSummary> {
-    await this.supervisor.resume(params.id)
-    return this.views.summaryOf(params.id)
+  async resumeVm(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.resumeVm(ref)
   }
 
   // ── media, screen, console, logs ────────────────────────────────────────────────────
 
-  async ejectIso(params: VmRef): Promise<VmSummary> {
-    return this.settings.ejectIso(params)
+  async ejectIso(params: Addressed<VmRef>): Promise<VmSummary> {
+    const [backend, ref] = this.route(params)
+    return backend.ejectIso(ref)
   }
 
-  async insertIso(params: InsertIsoRequest): Promise<VmSummary> {
-    return this.settings.insertIso(params)
+  async insertIso(params: Addressed<InsertIsoRequest>): Promise<VmSummary> {
+    const [backend, request] = this.route(params)
+    return backend.insertIso(request)
   }
 
-  async screenshot(params: VmRef): Promise<Screenshot> {
-    const png = await this.supervisor.screenshot(params.id)
-    return { png: png.toString('base64'), ...pngSize(png) }
+  async screenshot(params: Addressed<VmRef>): Promise<Screenshot> {
+    const [backend, ref] = this.route(params)
+    return backend.screenshot(ref)
   }
+
+  /** A single-use console path for the VM, whichever connection it is on; the bridge is ours. */
+  async consoleEndpoint(params: Addressed<VmRef>): Promise<ConsoleEndpoint> {
+    const [backend, ref] = this.route(params)
+    const target = await backend.consoleTarget(ref)
+    const key = consoleKey(ref)
+    const { token, expiresAt } = this.consoleTokens.issue(key, target)
+    return { path: this.consoleOrigin + this.consoleBridge.consolePath(key, token), expiresAt: new Date(expiresAt).toISOString() }
+  }
+
+  async logTail(params: Addressed<LogTailRequest>): Promise<LogTail> {
+    const [backend, request] = this.route(params)
+    return backend.logTail(request)
+  }
+
+  // ── this computer's files (where the front end runs) ────────────────────────────────
 
   async inspectIso(params: InspectIsoRequest): Promise<IsoInspection> {
     return inspectIso(params.path)
@@ -273,19 +319,9 @@ export class Vireo extends EventEmitter<EventMap> {
   async browseFiles(params: BrowseFilesRequest): Promise<BrowseResult> {
     return browse(params.dir, browseRoots())
   }
+}
 
-  async consoleEndpoint(params: VmRef): Promise<ConsoleEndpoint> {
-    const runtime = await this.supervisor.status(params.id)
-    if (runtime.state === 'stopped' || runtime.state === 'crashed') {
-      throw new VireoError('NOT_RUNNING', 'This VM is not running, so it has no console.', 'Start it first.')
-    }
-    const { token, expiresAt } = this.consoleTokens.issue(params.id, this.supervisor.vncSocket(params.id))
-    return { path: this.consoleOrigin + this.consoleBridge.consolePath(params.id, token), expiresAt: new Date(expiresAt).toISOString() }
-  }
-
-  async logTail(params: LogTailRequest): Promise<LogTail> {
-    await this.store.get(params.id)
-    const file = join(this.store.dirOf(params.id), params.log === 'qemu' ? 'qemu.log' : 'serial.log')
-    return { lines: await logTail(file, params.lines, { wholeFile: params.log === 'serial' }) }
-  }
+/** The console bridge's name for a VM: its connection and id (`local/vm-…`, one path segment encoded). */
+export function consoleKey(ref: VmRef): string {
+  return `${ref.connection}/${ref.id}`
 }

@@ -176,7 +176,8 @@ const aSnapshotName = (): unknown =>
 
 const builders: Record<MethodName, () => Record<string, unknown>> = {
   hostCheck: () => ({ refresh: chance(0.05) }),
-  listVms: () => ({}),
+  listVms: () => (chance(0.1) ? { connection: pick(['local', 'nowhere', '', 'a b']) } : {}),
+  listConnections: () => ({}),
   getVm: () => ({ id: anId() }),
   createVm: () => createParams(),
   previewVm: () => createParams(),

@@ -68,6 +68,7 @@ describe('API WebSocket', () => {
     const sample: Record<MethodName, unknown> = {
       hostCheck: {},
       listVms: {},
+      listConnections: {},
       getVm: { id: 'missing000' },
       createVm: { name: '', source: { kind: 'none' } },
       previewVm: { name: 'Preview', source: { kind: 'none' } },
@@ -105,7 +106,7 @@ describe('API WebSocket', () => {
       } else {
         // Only the methods that need no VM succeed here; their results are checked below.
         expect(
-          ['hostCheck', 'listVms', 'previewVm', 'inspectIso', 'listIsoCandidates', 'browseFiles'],
+          ['hostCheck', 'listVms', 'listConnections', 'previewVm', 'inspectIso', 'listIsoCandidates', 'browseFiles'],
           method,
         ).toContain(method)
       }

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 
-/** Where a console connection goes: a VM and the UNIX socket its VNC server listens on. */
+/**
+ * Where a VM's VNC server is reached: the path of a UNIX socket on this machine (a local VM),
+ * or a function that opens a stream to it (a console tunnelled over a connection's SSH).
+ */
+export type VncEndpoint = string | (() => Duplex)
+
+/** Where a console connection goes: a console key (connection and VM) and its VNC endpoint. */
 export interface ConsoleTarget {
   vmId: string
-  socketPath: string
+  socketPath: VncEndpoint
 }
 
 export interface ConsoleTicket {
@@ -37,7 +44,7 @@ export class ConsoleTokens {
     this.now = options.now ?? Date.now
   }
 
-  issue(vmId: string, socketPath: string, options: { ttlMs?: number } = {}): ConsoleTicket {
+  issue(vmId: string, socketPath: VncEndpoint, options: { ttlMs?: number } = {}): ConsoleTicket {
     this.prune()
     const token = randomBytes(32).toString('base64url')
     const expiresAt = this.now() + (options.ttlMs ?? this.ttlMs)

@@ -1,5 +1,6 @@
 import { createConnection } from 'node:net'
 import type { RawData, WebSocket } from 'ws'
+import type { VncEndpoint } from './console-tokens'
 
 /** Close codes a console WebSocket ends with, so a front end can say what happened. */
 export const ConsoleCloseCode = {
@@ -28,13 +29,13 @@ export interface VncBridge {
 }
 
 /**
- * Pipes an open WebSocket to QEMU's VNC server on a UNIX socket: binary messages go to the
- * socket as bytes, bytes from the socket go out as binary messages. Each direction pauses its
+ * Pipes an open WebSocket to QEMU's VNC server on a UNIX socket (or a stream a backend opens
+ * to it, `endpoint` a function): binary messages go to the socket as bytes, bytes from the socket go out as binary messages. Each direction pauses its
  * source while the other side is backed up; when either side closes, so does the other.
  */
 export function bridgeVnc(
   ws: WebSocket,
-  socketPath: string,
+  endpoint: VncEndpoint,
   options: VncBridgeOptions = {},
 ): VncBridge {
   const highWaterMark = options.highWaterMark ?? 1024 * 1024
@@ -46,7 +47,7 @@ export function bridgeVnc(
     return { closed, close: () => {} }
   }
 
-  const socket = createConnection(socketPath)
+  const socket = typeof endpoint === 'string' ? createConnection(endpoint) : endpoint()
   let connected = false
   let socketError: Error | undefined
   let socketClosed = false
@@ -64,6 +65,8 @@ export function bridgeVnc(
   }
 
   socket.on('connect', () => (connected = true))
+  // A stream has no 'connect': its VNC server is there once it speaks (RFB servers speak first).
+  socket.once('data', () => (connected = true))
   socket.on('data', (chunk: Buffer) => {
     if (ws.readyState !== ws.OPEN) return
     inFlight += chunk.length

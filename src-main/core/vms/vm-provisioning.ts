@@ -28,8 +28,8 @@ export interface VmProvisioningOptions {
   announce: (id: string) => Promise<void>
   /** Starts VM `id`, as the API's startVm does. */
   start: (id: string) => Promise<unknown>
-  /** Tells listeners how far a copy has got. */
-  progress: (job: JobProgress) => void
+  /** Tells listeners how far a copy has got (its connection added by the caller). */
+  progress: (job: Omit<JobProgress, 'connection'>) => void
   /** Tells listeners that VM `id` is gone. */
   removed: (id: string) => void
 }
@@ -178,7 +178,7 @@ export class VmProvisioning {
     copies: Omit<ConvertImageOptions, 'onProgress'>[],
   ): Promise<void> {
     const jobId = `${job.kind}-${randomUUID()}`
-    const tell = (percent: number, extra: Partial<JobProgress> = {}) =>
+    const tell = (percent: number, extra: Partial<Omit<JobProgress, 'connection'>> = {}) =>
       this.o.progress({ ...job, jobId, percent: Math.round(percent * 10) / 10, done: false, ...extra })
     let done = 0
     try {

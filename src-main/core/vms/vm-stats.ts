@@ -7,7 +7,8 @@ export interface VmStatsOptions {
   supervisor: Supervisor
   /** Whether anyone listens: no sampling otherwise. */
   wanted: () => boolean
-  emit: (stats: VmStats) => void
+  /** A VM's figures (its connection added by the caller). */
+  emit: (stats: Omit<VmStats, 'connection'>) => void
 }
 
 /**

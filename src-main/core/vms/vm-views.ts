@@ -7,11 +7,15 @@ import { processArgs } from './qemu-process'
 import type { Supervisor, VmRuntime } from './supervisor'
 import type { StoredVm, VmStore } from './vm-store'
 
-/** What the API shows of a VM: its summary (definition and runtime state) and its details. */
+/**
+ * What the API shows of a VM: its summary (definition and runtime state) and its details,
+ * each naming `connection`, the connection these VMs are on.
+ */
 export class VmViews {
   constructor(
     private readonly store: VmStore,
     private readonly supervisor: Supervisor,
+    private readonly connection: string,
   ) {}
 
   async list(): Promise<VmSummary[]> {
@@ -43,6 +47,7 @@ export class VmViews {
 
   summary(vm: StoredVm, runtime: VmRuntime): VmSummary {
     const common = {
+      connection: this.connection,
       id: vm.id,
       state: runtime.state,
       accelInUse: runtime.accel ?? null,
