@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import type { BackendEvents } from '../backends/backend'
+import { LocalBackend } from '../backends/local-backend'
 import { resolvePaths, type VireoPaths } from '../paths'
 import type { VmSummary } from '../types'
 import { Vireo } from '../vireo'
@@ -25,16 +27,25 @@ export class VireoHarness {
    * A front end whose VIREO_HOME is the folder `name` under the root. `watch`: it follows its
    * VMs' QMP events as the long-lived front ends do (a guest that powers off is seen stopped).
    */
-  front(name: string, { watch = false } = {}): Vireo {
-    return this.at(
-      resolvePaths({ VIREO_HOME: join(this.root, name), XDG_RUNTIME_DIR: join(this.root, 'run') }),
-      { watch },
-    )
+  front(name: string, { watch = false, also = {} as Record<string, string> } = {}): Vireo {
+    return this.at(this.paths(name), { watch, also })
   }
 
-  /** A front end on `paths` of the test's own making (a hostile runtime folder, a deep one…). */
-  at(paths: VireoPaths, { watch = false } = {}): Vireo {
-    const vireo = new Vireo({ paths, watch })
+  /** The paths of a front end whose VIREO_HOME is the folder `name` under the root. */
+  paths(name: string): VireoPaths {
+    return resolvePaths({ VIREO_HOME: join(this.root, name), XDG_RUNTIME_DIR: join(this.root, 'run') })
+  }
+
+  /**
+   * A front end on `paths` of the test's own making (a hostile runtime folder, a deep one…).
+   * `also`: more connections beside `local`, each (by id) a second Vireo folder under the root.
+   */
+  at(paths: VireoPaths, { watch = false, also = {} as Record<string, string> } = {}): Vireo {
+    const connections = Object.entries(also).map(
+      ([id, folder]) => (events: BackendEvents) =>
+        new LocalBackend({ id, paths: this.paths(folder), watch, events }),
+    )
+    const vireo = new Vireo({ paths, watch, connections })
     this.fronts.push(vireo)
     return vireo
   }
