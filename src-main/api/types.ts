@@ -16,6 +16,7 @@ import type { ErrorCode, ErrorInfo } from '../core/errors'
 export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
 
 export type { CheckStatus, HostCheckItem } from '../core/host/types'
+export type { VmRef } from '../core/requests'
 export type {
   BrowseResult,
   ConnectionInfo,

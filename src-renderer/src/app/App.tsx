@@ -12,6 +12,7 @@ import { Icon } from '../ui/icons'
 import { useConnection } from './connection-store'
 import { navigate, useRoute } from './route-store'
 import type { Route } from './routes'
+import { vmKey } from '../api/vm-ref'
 
 // noVNC is most of the bundle: load it with the first console opened.
 const ConsoleView = lazy(() =>
@@ -76,11 +77,11 @@ function Screen({ route }: { route: Route }) {
     case 'new':
       return <Wizard />
     case 'details':
-      return <DetailsView key={route.id} id={route.id} />
+      return <DetailsView key={vmKey(route)} connection={route.connection} id={route.id} />
     case 'console':
       return (
         <Suspense fallback={null}>
-          <ConsoleView key={route.id} id={route.id} />
+          <ConsoleView key={vmKey(route)} connection={route.connection} id={route.id} />
         </Suspense>
       )
   }

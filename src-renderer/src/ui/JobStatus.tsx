@@ -5,14 +5,16 @@ import './job-status.css'
 
 /**
  * A busy line with a progress bar for a long copy (an import, a clone): it follows the
- * server's jobProgress events for this kind and subject while it is shown. Until the first
+ * server's jobProgress events for this connection, kind and subject while it is shown. Until the first
  * one arrives, and for copies too quick to report, the bar is indeterminate.
  */
 export function JobStatus({
+  connection,
   kind,
   subject,
   text,
 }: {
+  connection: string
   kind: JobProgress['kind']
   subject: string
   text: string
@@ -21,9 +23,11 @@ export function JobStatus({
   useEffect(
     () =>
       api.subscribe('jobProgress', (job) => {
-        if (job.kind === kind && job.subject === subject) setPercent(job.done ? null : job.percent)
+        if (job.connection === connection && job.kind === kind && job.subject === subject) {
+          setPercent(job.done ? null : job.percent)
+        }
       }),
-    [kind, subject],
+    [connection, kind, subject],
   )
   const whole = percent === null ? null : Math.floor(percent)
   return (

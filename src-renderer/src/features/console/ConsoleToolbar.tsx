@@ -13,6 +13,7 @@ import { powerActionsFor, runPowerAction, type PowerAction } from '../vm-list/vm
 import { useVms } from '../vm-list/vms-store'
 import { combos, pressCombo } from './keys'
 import { TypeTextDialog } from './TypeTextDialog'
+import { refOf } from '../../api/vm-ref'
 
 interface ConsoleToolbarProps {
   vm: VmSummary
@@ -47,7 +48,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
     t('console.insertIsoTitle'),
     (path) =>
       void attempt(async () =>
-        useVms.getState().upsert(await api.call('insertIso', { id: vm.id, path })),
+        useVms.getState().upsert(await api.call('insertIso', { ...refOf(vm), path })),
       ),
   )
 
@@ -83,7 +84,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
       disabled: vm.cdrom === null,
       onSelect: () =>
         void attempt(async () =>
-          useVms.getState().upsert(await api.call('ejectIso', { id: vm.id })),
+          useVms.getState().upsert(await api.call('ejectIso', refOf(vm))),
         ),
     },
   ]
@@ -95,7 +96,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
     onSelect: () =>
       action === 'forceOff'
         ? setOpen('forceOff')
-        : void attempt(() => runPowerAction(vm.id, action)),
+        : void attempt(() => runPowerAction(vm, action)),
   }))
 
   const mediaLabel =
@@ -152,7 +153,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
           onCancel={() => setOpen(null)}
           onConfirm={() => {
             setOpen(null)
-            void attempt(() => runPowerAction(vm.id, 'forceOff'))
+            void attempt(() => runPowerAction(vm, 'forceOff'))
           }}
         >
           {t('confirm.forceOffText')}

@@ -11,11 +11,13 @@ import { ConsoleToolbar } from './ConsoleToolbar'
 import { useConsole } from './use-console'
 import { toErrorInfo } from '../../api/api-error'
 import './console.css'
+import type { VmRef } from '../../api/types'
+import { vmKey } from '../../api/vm-ref'
 
 /** A VM's screen, keyboard and mouse (noVNC), scaled to fit, with its controls above. */
-export function ConsoleView({ id }: { id: string }) {
+export function ConsoleView({ connection, id }: VmRef) {
   const { t } = useTranslation()
-  const vm = useVms((s) => s.vms[id])
+  const vm = useVms((s) => s.vms[vmKey({ connection, id })])
   const loaded = useVms((s) => s.loaded)
   const [scale, setScale] = useState(true)
   const [fullscreen, setFullscreen] = useState(false)
@@ -28,7 +30,7 @@ export function ConsoleView({ id }: { id: string }) {
   const on = vm !== undefined && vm.broken === null && isOn(vm.state)
 
   const { status, rfb } = useConsole({
-    vmId: id,
+    vm: { connection, id },
     on,
     label: t('console.canvasLabel', { name }),
     scale,
@@ -56,7 +58,7 @@ export function ConsoleView({ id }: { id: string }) {
     setStarting(true)
     setError(null)
     try {
-      await runPowerAction(id, 'start')
+      await runPowerAction({ connection, id }, 'start')
     } catch (e) {
       setError(toErrorInfo(e))
     } finally {
@@ -84,7 +86,7 @@ export function ConsoleView({ id }: { id: string }) {
         <button
           type="button"
           className="small plain"
-          onClick={() => navigate({ name: 'details', id })}
+          onClick={() => navigate({ name: 'details', connection, id })}
         >
           <Icon name="info" />
           {t('actions.details')}

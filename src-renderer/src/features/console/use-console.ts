@@ -2,13 +2,15 @@ import RFB from '@novnc/novnc'
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { api } from '../../api/client'
 import { isOn, useVms } from '../vm-list/vms-store'
+import type { VmRef } from '../../api/types'
+import { vmKey } from '../../api/vm-ref'
 
 export type ConsoleStatus = 'off' | 'connecting' | 'connected' | 'reconnecting'
 
 const backoffMs = [300, 600, 1200, 2500, 5000] as const
 
 interface ConsoleOptions {
-  vmId: string
+  vm: VmRef
   /** Whether the VM runs (a console to connect to exists). */
   on: boolean
   /** The canvas's accessible name. */
@@ -22,7 +24,7 @@ interface ConsoleOptions {
  * restart, the web host restarting) it fetches a fresh endpoint and reconnects with backoff
  * for as long as the VM runs; when the VM stops it waits for it to start again.
  */
-export function useConsole({ vmId, on, label, scale, screenRef }: ConsoleOptions) {
+export function useConsole({ vm: { connection, id }, on, label, scale, screenRef }: ConsoleOptions) {
   const [status, setStatus] = useState<ConsoleStatus>(on ? 'connecting' : 'off')
   const [rfb, setRfb] = useState<RFB | null>(null)
   const rfbRef = useRef<RFB | null>(null)
@@ -43,7 +45,7 @@ export function useConsole({ vmId, on, label, scale, screenRef }: ConsoleOptions
     let current: RFB | null = null
 
     const stillOn = () => {
-      const vm = useVms.getState().vms[vmId]
+      const vm = useVms.getState().vms[vmKey({ connection, id })]
       return vm === undefined || isOn(vm.state)
     }
 
@@ -58,7 +60,7 @@ export function useConsole({ vmId, on, label, scale, screenRef }: ConsoleOptions
     const connect = async () => {
       let url: string
       try {
-        const endpoint = await api.call('consoleEndpoint', { id: vmId })
+        const endpoint = await api.call('consoleEndpoint', { connection, id })
         url = api.consoleUrl(endpoint.path)
       } catch {
         retry()
@@ -97,7 +99,7 @@ export function useConsole({ vmId, on, label, scale, screenRef }: ConsoleOptions
       rfbRef.current = null
       setRfb(null)
     }
-  }, [vmId, on, screenRef])
+  }, [connection, id, on, screenRef])
 
   useEffect(() => {
     if (rfbRef.current !== null) rfbRef.current.scaleViewport = scale

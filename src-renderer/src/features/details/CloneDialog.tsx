@@ -9,6 +9,7 @@ import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
 import { JobStatus } from '../../ui/JobStatus'
 import { useVms } from '../vm-list/vms-store'
+import { refOf } from '../../api/vm-ref'
 
 /**
  * "Clone…": a name for a full copy of a stopped VM (its own disks), then its details. The
@@ -24,10 +25,10 @@ export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => voi
     setCloning(true)
     setError(null)
     try {
-      const copy = await api.call('cloneVm', { id: vm.id, name })
+      const copy = await api.call('cloneVm', { ...refOf(vm), name })
       useVms.getState().upsert(copy)
       onClose()
-      navigate({ name: 'details', id: copy.id })
+      navigate({ name: 'details', ...refOf(copy) })
     } catch (e) {
       setError(toErrorInfo(e))
       setCloning(false)
@@ -73,7 +74,7 @@ export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => voi
           />
         </Field>
       </form>
-      {cloning && <JobStatus kind="clone" subject={vm.id} text={t('clone.cloning')} />}
+      {cloning && <JobStatus kind="clone" connection={vm.connection} subject={vm.id} text={t('clone.cloning')} />}
       {error !== null && nameError === undefined && <ErrorNote error={error} />}
     </Dialog>
   )

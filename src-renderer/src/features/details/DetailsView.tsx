@@ -16,14 +16,16 @@ import { HardwareEditor } from './HardwareEditor'
 import { LogViewer } from './LogViewer'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import './details.css'
+import type { VmRef } from '../../api/types'
+import { vmKey } from '../../api/vm-ref'
 
 /**
  * One VM in full: its hardware (editable while stopped), snapshots, command line and logs;
  * Clone… while it is stopped.
  */
-export function DetailsView({ id }: { id: string }) {
+export function DetailsView({ connection, id }: VmRef) {
   const { t, i18n } = useTranslation()
-  const summary = useVms((s) => s.vms[id])
+  const summary = useVms((s) => s.vms[vmKey({ connection, id })])
   const [vm, setVm] = useState<VmDetails | null>(null)
   const [error, setError] = useState<ErrorInfo | null>(null)
   const [cloning, setCloning] = useState(false)
@@ -31,14 +33,14 @@ export function DetailsView({ id }: { id: string }) {
   // Reload the details whenever the VM's summary changes (state, config, media).
   useEffect(() => {
     let cancelled = false
-    api.call('getVm', { id }).then(
+    api.call('getVm', { connection, id }).then(
       (details) => !cancelled && (setVm(details), setError(null)),
       (e: unknown) => !cancelled && setError(toErrorInfo(e)),
     )
     return () => {
       cancelled = true
     }
-  }, [id, summary])
+  }, [connection, id, summary])
 
   const shown = summary ?? vm
   return (
@@ -53,7 +55,7 @@ export function DetailsView({ id }: { id: string }) {
         </h2>
         {shown != null && <StateBadge vm={shown} />}
         {shown != null && shown.broken === null && (
-          <button type="button" className="small" onClick={() => navigate({ name: 'console', id })}>
+          <button type="button" className="small" onClick={() => navigate({ name: 'console', connection, id })}>
             <Icon name="screen" />
             {t('actions.console')}
           </button>
@@ -88,7 +90,7 @@ export function DetailsView({ id }: { id: string }) {
             ))}
           </dl>
           <HardwareEditor vm={vm} onSaved={setVm} />
-          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={summary.id} vm={summary} />}
+          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
           {vm.launchProblems.length > 0 && (
             <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />
           )}
@@ -100,7 +102,7 @@ export function DetailsView({ id }: { id: string }) {
               <CommandLine argv={vm.argv} label={t('details.commandLineLabel')} />
             </section>
           )}
-          <LogViewer vmId={id} live={isOn(vm.state)} />
+          <LogViewer vm={{ connection, id }} live={isOn(vm.state)} />
         </>
       )}
     </section>

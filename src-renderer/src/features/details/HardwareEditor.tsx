@@ -21,6 +21,7 @@ import {
   type HardwareForm,
 } from './hardware-form'
 import { PortForwardsEditor } from './PortForwardsEditor'
+import { refOf } from '../../api/vm-ref'
 
 /** Memory, vCPUs, boot order, firmware, ISO, disk size, port forwards: changed while stopped. */
 export function HardwareEditor({
@@ -79,7 +80,7 @@ export function HardwareEditor({
     setSaving(true)
     setError(null)
     try {
-      const updated = await api.call('updateVm', { id: vm.id, changes })
+      const updated = await api.call('updateVm', { ...refOf(vm), changes })
       useVms.getState().upsert(updated)
       onSaved(updated)
       setForm(formFromVm(updated))

@@ -4,6 +4,7 @@ import { toErrorInfo } from '../../api/api-error'
 import { api } from '../../api/client'
 import type { ErrorInfo } from '../../api/types'
 import { ErrorNote } from '../../ui/ErrorNote'
+import type { VmRef } from '../../api/types'
 
 type Log = 'qemu' | 'serial'
 
@@ -12,7 +13,7 @@ type Log = 'qemu' | 'serial'
 const controlSequences = /\x1b(\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])|[\x00-\x08\x0b-\x1f\x7f]/g
 
 /** The tail of QEMU's log or the guest's serial console, refreshed while the VM runs. */
-export function LogViewer({ vmId, live }: { vmId: string; live: boolean }) {
+export function LogViewer({ vm: { connection, id }, live }: { vm: VmRef; live: boolean }) {
   const { t } = useTranslation()
   const [log, setLog] = useState<Log>('serial')
   const [lines, setLines] = useState<string[] | null>(null)
@@ -23,7 +24,7 @@ export function LogViewer({ vmId, live }: { vmId: string; live: boolean }) {
   useEffect(() => {
     let cancelled = false
     const load = () =>
-      api.call('logTail', { id: vmId, log, lines: 200 }).then(
+      api.call('logTail', { connection, id, log, lines: 200 }).then(
         (result) => {
           if (cancelled) return
           setLines(result.lines.map((line) => line.replace(controlSequences, '')))
@@ -37,7 +38,7 @@ export function LogViewer({ vmId, live }: { vmId: string; live: boolean }) {
       cancelled = true
       clearInterval(timer)
     }
-  }, [vmId, log, live, refreshes])
+  }, [connection, id, log, live, refreshes])
 
   useEffect(() => {
     const pre = preRef.current

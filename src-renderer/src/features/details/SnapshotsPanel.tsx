@@ -6,6 +6,7 @@ import type { ErrorInfo, VmSnapshot, VmSummary } from '../../api/types'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
+import { refOf } from '../../api/vm-ref'
 
 type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
 
@@ -26,16 +27,17 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   // Starting or shutting down: wait until it has settled.
   const settled = running || vm.state === 'stopped' || vm.state === 'crashed'
 
+  const { connection, id } = vm
   useEffect(() => {
     let cancelled = false
-    api.call('listSnapshots', { id: vm.id }).then(
+    api.call('listSnapshots', { connection, id }).then(
       (list) => !cancelled && setSnapshots(list),
       (e: unknown) => !cancelled && setError(toErrorInfo(e)),
     )
     return () => {
       cancelled = true
     }
-  }, [vm.id, vm.state])
+  }, [connection, id, vm.state])
 
   const run = async (work: () => Promise<VmSnapshot[]>): Promise<boolean> => {
     setBusy(true)
@@ -52,7 +54,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   }
 
   const take = async () => {
-    if (await run(() => api.call('takeSnapshot', { id: vm.id, name }))) setName('')
+    if (await run(() => api.call('takeSnapshot', { ...refOf(vm), name }))) setName('')
   }
 
   const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
@@ -149,7 +151,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
             const { action, snapshot } = asking
             setAsking(null)
             const method = action === 'revert' ? 'revertSnapshot' : 'deleteSnapshot'
-            void run(() => api.call(method, { id: vm.id, name: snapshot.name }))
+            void run(() => api.call(method, { ...refOf(vm), name: snapshot.name }))
           }}
         >
           {t(confirmText(asking, running))}

@@ -3,6 +3,7 @@ import type { VmDetails } from '../../api/types'
 import { changesOf, checkForm, fieldOfUpdateError, formFromVm, freeHostPort } from './hardware-form'
 
 const vm: VmDetails = {
+  connection: 'local',
   id: 'abcd1234',
   name: 'Debian',
   broken: null,

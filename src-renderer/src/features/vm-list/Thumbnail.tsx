@@ -19,6 +19,7 @@ export function Thumbnail({ vm }: { vm: VmSummary }) {
   // A picture belongs to one run of the VM: an old run's last frame is never shown.
   const [shot, setShot] = useState<{ src: string; run: string | null } | null>(null)
   const run = vm.startedAt
+  const { connection, id } = vm
 
   useEffect(() => {
     if (!live || !visible) return
@@ -26,7 +27,7 @@ export function Thumbnail({ vm }: { vm: VmSummary }) {
     let timer: ReturnType<typeof setTimeout> | undefined
     const tick = async () => {
       try {
-        const picture = await api.call('screenshot', { id: vm.id })
+        const picture = await api.call('screenshot', { connection, id })
         if (!cancelled) setShot({ src: `data:image/png;base64,${picture.png}`, run })
       } catch {
         // The VM may just have stopped; the next vmChanged says so.
@@ -38,7 +39,7 @@ export function Thumbnail({ vm }: { vm: VmSummary }) {
       cancelled = true
       clearTimeout(timer)
     }
-  }, [vm.id, live, visible, run])
+  }, [connection, id, live, visible, run])
 
   const src = live && shot !== null && shot.run === run ? shot.src : null
 

@@ -16,6 +16,7 @@ import {
   type PowerAction,
 } from './vm-actions'
 import { StateBadge, StateNote } from './VmStatus'
+import { refOf } from '../../api/vm-ref'
 
 const actionIcon: Record<PowerAction, IconName> = {
   start: 'play',
@@ -50,7 +51,7 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
 
   const onPower = (action: PowerAction) => {
     if (action === 'forceOff') setConfirming('forceOff')
-    else void run(action, () => runPowerAction(vm.id, action))
+    else void run(action, () => runPowerAction(vm, action))
   }
 
   const broken = vm.broken !== null
@@ -125,7 +126,7 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
               <button
                 type="button"
                 className="small"
-                onClick={() => navigate({ name: 'console', id: vm.id })}
+                onClick={() => navigate({ name: 'console', ...refOf(vm) })}
               >
                 <Icon name="screen" />
                 {t('actions.console')}
@@ -133,7 +134,7 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
               <button
                 type="button"
                 className="small"
-                onClick={() => navigate({ name: 'details', id: vm.id })}
+                onClick={() => navigate({ name: 'details', ...refOf(vm) })}
               >
                 <Icon name="info" />
                 {t('actions.details')}
@@ -162,7 +163,7 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
             setConfirming(null)
-            void run('forceOff', () => runPowerAction(vm.id, 'forceOff'))
+            void run('forceOff', () => runPowerAction(vm, 'forceOff'))
           }}
         >
           {t('confirm.forceOffText')}
@@ -177,7 +178,7 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
           onCancel={() => setConfirming(null)}
           onConfirm={(deleteDisks) => {
             setConfirming(null)
-            void run('delete', () => deleteVm(vm.id, deleteDisks))
+            void run('delete', () => deleteVm(vm, deleteDisks))
           }}
         >
           {t('confirm.deleteText')}

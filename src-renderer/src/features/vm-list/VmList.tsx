@@ -6,6 +6,7 @@ import { Icon } from '../../ui/icons'
 import { sortByName, useVms } from './vms-store'
 import { VmCard } from './VmCard'
 import './vm-list.css'
+import { vmKey } from '../../api/vm-ref'
 
 /** The home screen: every VM, or an invitation to make the first one. */
 export function VmList() {
@@ -63,8 +64,8 @@ export function VmList() {
       {sorted.length > 0 && (
         <ul className="vm-cards" aria-labelledby="vm-list-title">
           {sorted.map((vm) => (
-            <li key={vm.id}>
-              <VmCard vm={vm} stats={stats[vm.id]} />
+            <li key={vmKey(vm)}>
+              <VmCard vm={vm} stats={stats[vmKey(vm)]} />
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
 import { api } from '../../api/client'
-import type { VmSummary } from '../../api/types'
+import type { VmRef, VmSummary } from '../../api/types'
+import { refOf, vmKey } from '../../api/vm-ref'
 import { useVms } from './vms-store'
 
 /** The power actions of a VM, each one API method returning the VM's new summary. */
@@ -37,15 +38,15 @@ export function canDelete(vm: Pick<VmSummary, 'state' | 'broken'>): boolean {
   return vm.broken !== null || vm.state === 'stopped' || vm.state === 'crashed'
 }
 
-export async function runPowerAction(id: string, action: PowerAction): Promise<void> {
-  const vm = await api.call(methodOf[action], { id })
+export async function runPowerAction(ref: VmRef, action: PowerAction): Promise<void> {
+  const vm = await api.call(methodOf[action], refOf(ref))
   useVms.getState().upsert(vm)
 }
 
-export async function deleteVm(id: string, deleteDisks: boolean): Promise<void> {
-  const name = useVms.getState().vms[id]?.name ?? id
-  const { keptDisks } = await api.call('deleteVm', { id, deleteDisks })
-  useVms.getState().remove(id)
+export async function deleteVm(ref: VmRef, deleteDisks: boolean): Promise<void> {
+  const name = useVms.getState().vms[vmKey(ref)]?.name ?? ref.id
+  const { keptDisks } = await api.call('deleteVm', { ...refOf(ref), deleteDisks })
+  useVms.getState().remove(ref)
   useVms.setState({
     notice: keptDisks.length > 0 ? { kind: 'keptDisks', name, paths: keptDisks } : null,
   })

@@ -1,7 +1,8 @@
 import { create } from 'zustand'
 import { api } from '../../api/client'
 import { toErrorInfo } from '../../api/api-error'
-import type { ErrorInfo, VmStats, VmSummary } from '../../api/types'
+import type { ErrorInfo, VmRef, VmStats, VmSummary } from '../../api/types'
+import { vmKey } from '../../api/vm-ref'
 
 /** What the list tells about something just done elsewhere. */
 export type ListNotice =
@@ -11,9 +12,9 @@ export type ListNotice =
   | { kind: 'notStarted'; error: ErrorInfo }
 
 interface VmsState {
-  /** Every VM by id, as the last `listVms` or `vmChanged` told. */
+  /** Every VM by its key (connection and id, `vmKey`), as the last `listVms` or `vmChanged` told. */
   vms: Record<string, VmSummary>
-  /** The latest `vmStats` of each running VM. */
+  /** The latest `vmStats` of each running VM, by its key. */
   stats: Record<string, VmStats>
   loaded: boolean
   error: ErrorInfo | null
@@ -21,7 +22,7 @@ interface VmsState {
   notice: ListNotice | null
   load(): Promise<void>
   upsert(vm: VmSummary): void
-  remove(id: string): void
+  remove(ref: VmRef): void
 }
 
 const runningStates: ReadonlySet<VmSummary['state']> = new Set([
@@ -49,10 +50,10 @@ export const useVms = create<VmsState>((set) => ({
     try {
       const list = await api.call('listVms', {})
       const vms: Record<string, VmSummary> = {}
-      for (const vm of list) vms[vm.id] = vm
+      for (const vm of list) vms[vmKey(vm)] = vm
       set((s) => ({
         vms,
-        stats: keep(s.stats, (id) => vms[id] !== undefined),
+        stats: keep(s.stats, (key) => vms[key] !== undefined),
         loaded: true,
         error: null,
       }))
@@ -62,14 +63,15 @@ export const useVms = create<VmsState>((set) => ({
   },
   upsert(vm) {
     set((s) => ({
-      vms: { ...s.vms, [vm.id]: vm },
-      stats: isOn(vm.state) ? s.stats : keep(s.stats, (id) => id !== vm.id),
+      vms: { ...s.vms, [vmKey(vm)]: vm },
+      stats: isOn(vm.state) ? s.stats : keep(s.stats, (key) => key !== vmKey(vm)),
     }))
   },
-  remove(id) {
+  remove(ref) {
+    const gone = vmKey(ref)
     set((s) => ({
-      vms: keep(s.vms, (key) => key !== id),
-      stats: keep(s.stats, (key) => key !== id),
+      vms: keep(s.vms, (key) => key !== gone),
+      stats: keep(s.stats, (key) => key !== gone),
     }))
   },
 }))
@@ -82,10 +84,11 @@ function keep<T>(record: Record<string, T>, predicate: (id: string) => boolean):
 export function followVmEvents(): () => void {
   const offs = [
     api.subscribe('vmChanged', (vm) => useVms.getState().upsert(vm)),
-    api.subscribe('vmRemoved', ({ id }) => useVms.getState().remove(id)),
+    api.subscribe('vmRemoved', (ref) => useVms.getState().remove(ref)),
     api.subscribe('vmStats', (stats) => {
-      if (useVms.getState().vms[stats.id] === undefined) return
-      useVms.setState((s) => ({ stats: { ...s.stats, [stats.id]: stats } }))
+      const key = vmKey(stats)
+      if (useVms.getState().vms[key] === undefined) return
+      useVms.setState((s) => ({ stats: { ...s.stats, [key]: stats } }))
     }),
   ]
   return () => offs.forEach((off) => off())
@@ -94,6 +97,6 @@ export function followVmEvents(): () => void {
 export function sortByName(vms: Record<string, VmSummary>, language: string): VmSummary[] {
   const collator = new Intl.Collator(language, { numeric: true, sensitivity: 'base' })
   return Object.values(vms).sort(
-    (a, b) => collator.compare(a.name, b.name) || a.id.localeCompare(b.id),
+    (a, b) => collator.compare(a.name, b.name) || a.connection.localeCompare(b.connection) || a.id.localeCompare(b.id),
   )
 }

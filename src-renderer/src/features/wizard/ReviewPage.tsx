@@ -6,6 +6,7 @@ import { LaunchProblems } from '../../ui/LaunchProblems'
 import { baseName, formatBytes, formatMiB } from '../../ui/format'
 import { WizardFooter } from './WizardFooter'
 import { createVm, useWizard } from './wizard-store'
+import { LOCAL } from '../../api/vm-ref'
 
 /** Page 5: everything that will be made, and the exact QEMU command line it starts with. */
 export function ReviewPage() {
@@ -58,7 +59,7 @@ export function ReviewPage() {
             {t('wizard.creating')}
           </p>
         ) : (
-          <JobStatus kind="import" subject={draft.importPath.trim()} text={t('wizard.importing')} />
+          <JobStatus kind="import" connection={LOCAL} subject={draft.importPath.trim()} text={t('wizard.importing')} />
         ))}
       <WizardFooter>
         <button

@@ -176,7 +176,7 @@ export async function createVm(): Promise<void> {
     const vm = await api.call('createVm', { ...createParams(draft), ...(id === undefined ? {} : { id }) })
     useVms.getState().upsert(vm)
     resetWizard()
-    navigate({ name: 'console', id: vm.id })
+    navigate({ name: 'console', connection: vm.connection, id: vm.id })
   } catch (error) {
     const info = toErrorInfo(error)
     if (typeof info.details?.createdId === 'string') {
