@@ -12,13 +12,13 @@ import { withSession } from './session'
  * unless --yes is given: a script that wants disks gone says so.
  */
 export function runDelete(rest: string[], values: CliValues): Promise<number> {
-  return withSession(values, async ({ call, vmId, out }) => {
+  return withSession(values, async ({ call, vmRef, out }) => {
     const deleteDisks = values['delete-disks'] === true
     if (deleteDisks && values['keep-disks'])
       throw new Error(
         'Give --delete-disks or --keep-disks, not both (keeping them is the default).',
       )
-    const vm = await call('getVm', { id: await vmId(rest[0], 'delete') })
+    const vm = await call('getVm', await vmRef(rest[0], 'delete'))
     const files = deleteDisks ? await filesToRemove(vm) : { removed: [], outside: [] }
     if (deleteDisks && files.removed.length > 0 && !values.yes) {
       if (!canAsk()) {
@@ -35,7 +35,7 @@ export function runDelete(rest: string[], values: CliValues): Promise<number> {
         return 1
       }
     }
-    const result = await call('deleteVm', { id: vm.id, deleteDisks })
+    const result = await call('deleteVm', { connection: vm.connection, id: vm.id, deleteDisks })
     const keptDisks = [...result.keptDisks, ...files.outside]
     const lines = [`Deleted “${vm.name}”.`]
     if (files.removed.length > 0) lines.push('Removed:', ...files.removed.map((f) => `  ${f}`))

@@ -1,6 +1,6 @@
 import type { Input, MethodName, Result } from '../api/contract'
 import { createDispatcher } from '../api/dispatch'
-import type { VmSummary } from '../api/types'
+import type { VmRef, VmSummary } from '../api/types'
 import { VireoError } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
@@ -13,8 +13,13 @@ export interface Session {
   vireo: Vireo
   /** One API call; an error reply is thrown as a CallError. */
   call<M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>>
-  /** The id of the VM a user named (by name, any case, or by id). */
-  vmId(ref: string | undefined, command: string): Promise<string>
+  /** The connection commands address: `local` (the next step: `--connect URI`). */
+  connection: string
+  /**
+   * The VM a user named (by name, any case, or by id) on the session's connection: the one
+   * place a command turns what it was given into what a request names.
+   */
+  vmRef(ref: string | undefined, command: string): Promise<VmRef>
   /** Prints `json` with --json, else `text`. */
   out(json: unknown, text: string): void
 }
@@ -32,12 +37,14 @@ export async function withSession(
     return reply.result as Result<M>
   }
   const stopProgress = values.json ? () => undefined : showJobProgress(vireo, process.stderr)
+  const connection = 'local'
   const session: Session = {
     vireo,
     call,
-    async vmId(ref, command) {
+    connection,
+    async vmRef(ref, command) {
       if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
-      return findVm(await call('listVms', {}), ref).id
+      return { connection, id: findVm(await call('listVms', { connection }), ref).id }
     },
     out: (json, text) => console.log(values.json ? JSON.stringify(json, null, 2) : text),
   }

@@ -11,10 +11,10 @@ const usage = 'vireo snapshot list VM | take VM NAME | revert VM NAME | delete V
  * `virsh snapshot-revert` and `snapshot-delete` do, so that a script never waits on a question.
  */
 export function runSnapshot(rest: string[], values: CliValues): Promise<number> {
-  return withSession(values, async ({ call, vmId, out }) => {
+  return withSession(values, async ({ call, vmRef, out }) => {
     const [action, vm, name] = rest
     if (action === 'list') {
-      const snapshots = await call('listSnapshots', { id: await vmId(vm, 'snapshot list') })
+      const snapshots = await call('listSnapshots', await vmRef(vm, 'snapshot list'))
       out(snapshots, formatSnapshots(snapshots))
       return 0
     }
@@ -24,10 +24,10 @@ export function runSnapshot(rest: string[], values: CliValues): Promise<number> 
     if (method === undefined) throw new Error(`Did you mean: ${usage}`)
     if (name === undefined)
       throw new Error(`vireo snapshot ${action} needs a VM and a snapshot name: ${usage}`)
-    const id = await vmId(vm, `snapshot ${action}`)
+    const ref = await vmRef(vm, `snapshot ${action}`)
     if (method !== 'takeSnapshot' && !values.yes && canAsk()) {
       // Asked only of a snapshot that exists: an unknown name is refused without a question.
-      const known = (await call('listSnapshots', { id })).some((s) => s.name === name)
+      const known = (await call('listSnapshots', ref)).some((s) => s.name === name)
       const question =
         method === 'revertSnapshot'
           ? `Go back to snapshot “${name}”? What “${vm}” holds now (its disks, and its memory if it runs) is lost.`
@@ -37,7 +37,7 @@ export function runSnapshot(rest: string[], values: CliValues): Promise<number> 
         return 1
       }
     }
-    const snapshots = await call(method, { id, name })
+    const snapshots = await call(method, { ...ref, name })
     out(snapshots, formatSnapshots(snapshots))
     return 0
   })

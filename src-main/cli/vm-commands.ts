@@ -6,28 +6,28 @@ import { withSession } from './session'
 
 /** Every command that is one or two API calls and asks nothing: host, list, info, lifecycle. */
 export function runVmCommand(command: string, rest: string[], values: CliValues): Promise<number> {
-  return withSession(values, async ({ call, vmId: idOf, out }) => {
-    const vmId = () => idOf(rest[0], command)
+  return withSession(values, async ({ call, connection, vmRef: refOf, out }) => {
+    const vmRef = () => refOf(rest[0], command)
     switch (command) {
       case 'host': {
         if (rest[0] !== 'check') throw new Error('Did you mean: vireo host check')
-        const report = await call('hostCheck', { refresh: values.refresh ?? false })
+        const report = await call('hostCheck', { connection, refresh: values.refresh ?? false })
         out(report, formatHost(report))
         return report.ok ? 0 : 1
       }
       case 'list': {
-        const vms = await call('listVms', {})
+        const vms = await call('listVms', { connection })
         if (values.names) console.log(vms.map((vm) => vm.name).join('\n'))
         else out(vms, formatVmList(vms))
         return 0
       }
       case 'info': {
-        const vm = await call('getVm', { id: await vmId() })
+        const vm = await call('getVm', await vmRef())
         out(vm, formatVm(vm))
         return 0
       }
       case 'create': {
-        const vm = await call('createVm', createParams(values))
+        const vm = await call('createVm', { connection, ...createParams(values) })
         out(vm, `Created “${vm.name}” (${vm.id})${vm.state === 'running' ? ', running' : ''}.`)
         return 0
       }
@@ -47,13 +47,13 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
             eject: 'ejectIso',
           } as const
         )[command]
-        const vm = await call(method, { id: await vmId() })
+        const vm = await call(method, await vmRef())
         out(vm, `${vm.name}: ${vm.state}`)
         return 0
       }
       case 'shutdown': {
         const timeoutSec = intOption(values, 'timeout') ?? 60
-        const vm = await call('shutdownVm', { id: await vmId(), timeoutSec })
+        const vm = await call('shutdownVm', { ...(await vmRef()), timeoutSec })
         out(vm, `${vm.name}: ${vm.state}`)
         return 0
       }
@@ -61,7 +61,7 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
         const iso = rest[1]
         if (iso === undefined)
           throw new Error('vireo insert needs an ISO path: vireo insert VM ISO')
-        const vm = await call('insertIso', { id: await vmId(), path: iso })
+        const vm = await call('insertIso', { ...(await vmRef()), path: iso })
         out(vm, `${vm.name}: ${iso} inserted`)
         return 0
       }
@@ -69,7 +69,7 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
         const file = rest[1]
         if (file === undefined)
           throw new Error('vireo screenshot needs a file: vireo screenshot VM FILE.png')
-        const shot = await call('screenshot', { id: await vmId() })
+        const shot = await call('screenshot', await vmRef())
         await writeFile(file, Buffer.from(shot.png, 'base64'))
         out(
           { file, width: shot.width, height: shot.height },
@@ -80,7 +80,7 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
       case 'logs': {
         const log = values.log === 'qemu' ? 'qemu' : 'serial'
         const { lines } = await call('logTail', {
-          id: await vmId(),
+          ...(await vmRef()),
           log,
           lines: intOption(values, 'lines') ?? 50,
         })
@@ -90,7 +90,7 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
       case 'clone': {
         if (values.name === undefined)
           throw new Error('vireo clone needs --name NAME for the copy: vireo clone VM --name NAME')
-        const vm = await call('cloneVm', { id: await vmId(), name: values.name })
+        const vm = await call('cloneVm', { ...(await vmRef()), name: values.name })
         out(vm, `Cloned into “${vm.name}” (${vm.id}).`)
         return 0
       }
