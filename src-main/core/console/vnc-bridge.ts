@@ -84,6 +84,8 @@ export function bridgeVnc(
   })
   socket.on('drain', () => ws.resume())
   socket.on('error', (error) => (socketError = error))
+  // The server's end ends the session (a net socket closes by itself; a stream may be half-open).
+  socket.on('end', () => socket.destroy())
   socket.on('close', () => {
     socketClosed = true
     if (!connected) {
