@@ -78,7 +78,10 @@ describe('successful results through the web host', () => {
       cpus: 1,
     })
     expect(await ok('listVms', {})).toEqual([
-      expect.objectContaining({ id: vm.id, state: 'stopped' }),
+      expect.objectContaining({ connection: 'local', id: vm.id, state: 'stopped' }),
+    ])
+    expect(await ok('listConnections', {})).toEqual([
+      expect.objectContaining({ id: 'local', kind: 'local', state: 'connected', error: null }),
     ])
     expect(await ok('updateVm', { id: vm.id, changes: { memoryMiB: 160 } })).toMatchObject({
       memoryMiB: 160,
@@ -114,7 +117,7 @@ describe('successful results through the web host', () => {
     expect(Buffer.from(shot.png, 'base64').subarray(1, 4).toString()).toBe('PNG')
     expect(shot.width).toBeGreaterThan(0)
     const endpoint = await ok<{ path: string; expiresAt: string }>('consoleEndpoint', { id: vm.id })
-    expect(endpoint.path).toMatch(new RegExp(`^/console/${vm.id}\\?token=.+`))
+    expect(endpoint.path).toMatch(new RegExp(`^/console/local%2F${vm.id}\\?token=.+`))
     expect(Date.parse(endpoint.expiresAt)).toBeGreaterThan(Date.now())
     expect(await ok('rebootVm', { id: vm.id })).toMatchObject({ state: 'running' })
     expect(await ok('logTail', { id: vm.id, log: 'qemu' })).toMatchObject({
