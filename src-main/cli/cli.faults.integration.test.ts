@@ -1,3 +1,4 @@
+// Over 300 lines: the fault cases that need whole `vireo` processes, sharing one set-up and tear-down.
 import { spawn } from 'node:child_process'
 import {
   chmodSync,

@@ -1,3 +1,4 @@
+// Over 300 lines: the core's fault cases through Vireo, sharing one harness and its clean-up.
 import {
   existsSync,
   mkdirSync,

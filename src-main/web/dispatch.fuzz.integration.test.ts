@@ -1,3 +1,4 @@
+// Over 300 lines: one fuzzer, whose generators, world snapshot and client only make sense together.
 import { createHash } from 'node:crypto'
 import {
   lstatSync,

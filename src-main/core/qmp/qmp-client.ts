@@ -1,3 +1,5 @@
+// Over 300 lines: one protocol client (greeting, capabilities, ids, events, timeouts, close); its
+// framing is apart, in qmp-protocol.ts.
 import { EventEmitter } from 'node:events'
 import { createConnection, type Socket } from 'node:net'
 import { VireoError } from '../errors'

@@ -1,3 +1,4 @@
+// Over 300 lines: the supervisor's fault cases against real QEMU, sharing one harness and its clean-up.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import {
   appendFileSync,
