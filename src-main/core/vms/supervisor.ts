@@ -1,4 +1,4 @@
-// Over 300 lines: the one owner of QEMU processes and their QMP connections; its pure parts already
+// Over 300 lines: the one owner of QEMU processes and their QMP connections; its other parts already
 // live beside it (runtime-reducer, launch-plan, reattach, runtime-records, start-lock).
 import { EventEmitter } from 'node:events'
 import { readFile, rm } from 'node:fs/promises'
