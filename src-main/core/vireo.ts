@@ -116,9 +116,14 @@ export class Vireo extends EventEmitter<EventMap> {
     return () => emitter.off(event, listener)
   }
 
-  /** Attaches every connection (VMs left running are followed again); one failing stops none. */
+  /**
+   * Attaches every connection (VMs left running are followed again). The local one failing
+   * (its data folder unreadable) is an error, as it always was; another's stops nothing: it
+   * says so in its own info() and its next listing.
+   */
   async attachRunning(): Promise<void> {
-    await Promise.all([...this.backends.values()].map((b) => b.attach().catch(() => {})))
+    const others = [...this.backends.values()].filter((b) => b !== this.local)
+    await Promise.all([this.local.attach(), ...others.map((b) => b.attach().catch(() => undefined))])
   }
 
   dispose(): void {

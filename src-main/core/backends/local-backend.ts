@@ -114,7 +114,7 @@ export class LocalBackend implements Backend {
    */
   async attach(): Promise<void> {
     await this.store.sweepLeftovers().catch(() => [])
-    await this.listVms().catch(() => [])
+    await this.listVms()
     if (this.options.watch) {
       const connection = this.options.id
       this.stopStats = startStats({
