@@ -31,6 +31,9 @@ run() { env -i HOME="$scratch" PATH=/usr/bin:/bin VIREO_HOME="$scratch/vireo" XD
 [ "$(run sh -c 'command -v vireo')" = /usr/bin/vireo ] || { echo "package-check: vireo is not /usr/bin/vireo" >&2; exit 1; }
 run vireo --help >/dev/null
 run vireo host check
-# (service status: added with the command)
+# Not installed for this throwaway user: exit 3, and it says how to install it.
+status=0
+run vireo service status || status=$?
+[ "$status" -eq 3 ] || { echo "package-check: vireo service status exited $status, not 3" >&2; exit 1; }
 run /usr/lib/vireo/node "$smoke" vireo web --port 0
 echo "package-check: $(basename "$deb") installed, ran from /usr/bin/vireo, and was removed"
