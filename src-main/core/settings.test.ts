@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { browseRoots } from './files/file-browser'
 import { resolvePaths } from './paths'
 import { readSettings, settingsFile, writeSettings } from './settings'
 
@@ -80,5 +81,12 @@ describe('settings', () => {
     expect(resolvePaths(env).home).toBe('/srv/vireo-vms')
     expect(resolvePaths({ ...env, VIREO_HOME: '/tmp/mine' }).home).toBe('/tmp/mine')
     expect(resolvePaths({ ...configWith().env, XDG_DATA_HOME: '/data' }).home).toBe('/data/vireo')
+  })
+
+  it('add their ISO folders to what the file browser and the ISO search may see, unless VIREO_ISO_DIRS says', () => {
+    const { env } = configWith('{"isoFolders": ["/srv/isos", "/mnt/images"]}')
+    expect(browseRoots(env)).toEqual(expect.arrayContaining(['/srv/isos', '/mnt/images']))
+    expect(browseRoots({ ...env, VIREO_ISO_DIRS: '/only/these' })).not.toContain('/srv/isos')
+    expect(browseRoots({ ...env, VIREO_ISO_DIRS: '/only/these' })).toContain('/only/these')
   })
 })
