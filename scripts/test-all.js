@@ -4,8 +4,8 @@
 // one last line for CI: `N passed, N failed, N skipped`. Tests are counted from each runner's
 // JSON report (scripts/test-report.js says how); a failed check counts there as 1 failed, so
 // the last line never reads 0 failed when `npm test` fails.
-// `node scripts/test-all.js static|unit|integration|e2e|bench [FILE…]` runs one part (a suite
-// with only those test files).
+// `node scripts/test-all.js static|unit|integration|e2e|bench|package [FILE…]` runs one part (a
+// suite with only those test files).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { playwrightOutcome, suiteOutcome, vitestOutcome } from './test-report.js'
@@ -69,7 +69,7 @@ if (part('static')) {
   check('lint', 'npx', ['eslint', '--max-warnings', '0', '.'])
 }
 const built =
-  part('e2e') || part('integration') || part('bench')
+  part('e2e') || part('integration') || part('bench') || part('package')
     ? check('build', 'npx', ['electron-vite', 'build'])
     : true
 if (only === undefined && built)
@@ -89,6 +89,18 @@ if (part('e2e') && built) {
     'test-results/e2e.json',
     playwrightOutcome,
   )
+}
+// The server package built, installed with apt and run from /usr/bin/vireo: CI only (.ci/run sets
+// VIREO_CI_PACKAGE=1), as it needs root and installs a package; elsewhere listed as skipped.
+if (part('package') && built) {
+  if (process.env.VIREO_CI_PACKAGE === '1' || only === 'package')
+    check('package (install, run)', 'bash', ['scripts/package-check.sh'])
+  else {
+    totals.skipped += 1
+    skips.push(
+      'package (install, run): CI only (VIREO_CI_PACKAGE=1, root: apt-get install); `node scripts/test-all.js package` as root runs it',
+    )
+  }
 }
 // Every benchmark once, smallest sizes, so that they cannot rot (docs/benchmarks.md).
 if (part('bench') && built)

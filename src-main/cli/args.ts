@@ -60,6 +60,8 @@ export const usage = `Usage: vireo <command> [options]
                                     $VIREO_HOME/kept-disks/) unless --delete-disks
   web [--host 127.0.0.1] [--port N] [--token-file PATH]   serve the UI and API on loopback
                                     (token: VIREO_TOKEN or --token-file, else a random one)
+  service install [--host 127.0.0.1] [--port N] | uninstall | status
+                                    vireo web as a systemd user service (status: its URL, token)
   completion bash|zsh               a shell completion script (commands, options, VM names)
 
 VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).

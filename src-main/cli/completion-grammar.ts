@@ -50,6 +50,7 @@ export const grammar: Record<string, CommandGrammar> = {
   },
   delete: { options: ['--delete-disks', '--keep-disks', '--yes', '--json'], positionals: ['vm'] },
   web: { options: ['--host', '--port', '--token-file'], positionals: [] },
+  service: { options: ['--host', '--port'], positionals: [['install', 'uninstall', 'status']] },
   completion: { options: [], positionals: [['bash', 'zsh']] },
   help: { options: [], positionals: [] },
 }

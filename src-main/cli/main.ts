@@ -16,6 +16,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'web':
       return (await import('./web-command')).runWeb(values)
+    case 'service':
+      return (await import('./service-command')).runService(rest, values)
     case 'completion':
       return (await import('./completion')).runCompletion(rest)
     case 'delete':

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import type { Input } from '../api/contract'
+import { readSettings, settingsFile } from '../core/settings'
 import { intOption, type CliValues } from './args'
 import { formatHost, formatVm, formatVmList } from './format'
 import { withSession } from './session'
@@ -121,7 +122,9 @@ function createParams(values: CliValues): Input<'createVm'> {
     ...(memoryMiB !== undefined ? { memoryMiB } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(values.firmware !== undefined ? { firmware: values.firmware as 'bios' } : {}),
-    ...(values.accel !== undefined ? { accel: values.accel as 'auto' } : {}),
+    // Not asked for: the settings' default accelerator (settings.ts), the file every front end shares.
+    accel:
+      (values.accel as 'auto' | undefined) ?? readSettings(settingsFile(process.env)).defaultAccel,
     start: values.start ?? false,
   }
 }

@@ -2,10 +2,14 @@ import { homedir, tmpdir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fnv1a } from './hash'
 import { ensurePrivateDir } from './private-dir'
+import { readSettings, settingsFile } from './settings'
 
 /** Where Vireo keeps its data (VM folders) and its runtime files (sockets, pidfiles). */
 export interface VireoPaths {
-  /** `$VIREO_HOME`, else `$XDG_DATA_HOME/vireo`, else `~/.local/share/vireo`. */
+  /**
+   * `$VIREO_HOME`, else the settings' `vmFolder` (settings.ts), else `$XDG_DATA_HOME/vireo`,
+   * else `~/.local/share/vireo`.
+   */
   home: string
   /** `<home>/vms`: one folder per VM. */
   vms: string
@@ -20,8 +24,11 @@ export interface VireoPaths {
 }
 
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): VireoPaths {
+  // The settings file is read only when VIREO_HOME does not decide (it overrides).
   const home =
-    env.VIREO_HOME ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'vireo')
+    env.VIREO_HOME ??
+    readSettings(settingsFile(env)).vmFolder ??
+    join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'vireo')
   return { home, vms: join(home, 'vms'), ...runtimeDir(env) }
 }
 

@@ -184,7 +184,12 @@ describe('the window', () => {
     expect(made).toHaveLength(1)
     const options = made[0]?.args[0] as ReturnType<typeof windowOptions>
     const preload = options.webPreferences?.preload ?? ''
-    expect(options).toEqual(windowOptions(preload))
+    expect(options).toEqual(windowOptions(preload, options.icon as string))
+    expect(
+      readFileSync(options.icon as string)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG')
     expect(readFileSync(preload, 'utf8')).toContain('vireo:invoke')
   })
 

@@ -6,7 +6,7 @@ import { Vireo } from '../core/vireo'
 import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
 import { serveRenderer } from './renderer-protocol'
-import { APP_SCHEME, rendererLocation, windowOptions } from './window-options'
+import { APP_SCHEME, rendererLocation, windowIcon, windowOptions } from './window-options'
 
 // The desktop door: one window, the preload, one IPC bridge. Everything else is the core.
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   // options to the checklist (contextIsolation, sandbox, no nodeIntegration), and new windows,
   // middle-click included, are denied by setWindowOpenHandler below.
   const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs')
-  const window = new BrowserWindow(windowOptions(preload)) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
+  const window = new BrowserWindow(windowOptions(preload, windowIcon(import.meta.dirname))) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   const removeBridge = installIpcBridge(vireo, window, renderer)
   const contents = window.webContents
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ELECTRON_CSP, rendererLocation, windowOptions } from './window-options'
+import { ELECTRON_CSP, rendererLocation, windowIcon, windowOptions } from './window-options'
 
 // Electron's security checklist, held as a test: if an option is lost or loosened, this fails.
 describe('the Electron window', () => {
-  const prefs = windowOptions('/app/preload/index.cjs').webPreferences ?? {}
+  const prefs = windowOptions('/app/preload/index.cjs', '/app/icon.png').webPreferences ?? {}
 
   it('isolates and sandboxes the renderer', () => {
     expect(prefs.contextIsolation).toBe(true)
@@ -21,6 +23,17 @@ describe('the Electron window', () => {
     expect(prefs.allowRunningInsecureContent).toBe(false)
     expect(prefs.webviewTag).toBe(false)
     expect(prefs.experimentalFeatures).toBe(false)
+  })
+
+  it("shows Vireo's icon, found from the built main process's folder", () => {
+    expect(windowOptions('/p.cjs', '/app/icon.png').icon).toBe('/app/icon.png')
+    const repo = join(import.meta.dirname, '..', '..')
+    const icon = windowIcon(join(repo, 'out', 'main'))
+    expect(icon).toBe(join(repo, 'resources', 'icons', '512x512.png'))
+    // A PNG, 512 pixels square (its IHDR chunk).
+    const png = readFileSync(icon)
+    expect(png.subarray(1, 4).toString()).toBe('PNG')
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512])
   })
 
   it('has a strict content security policy', () => {

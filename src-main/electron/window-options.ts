@@ -1,11 +1,13 @@
+import { join } from 'node:path'
 import type { BrowserWindowConstructorOptions } from 'electron'
 
 /**
  * The window's options, kept apart from the code that opens it so that a test can hold them to
  * Electron's security checklist: an isolated, sandboxed renderer with no Node.js in it.
  */
-export function windowOptions(preload: string): BrowserWindowConstructorOptions {
+export function windowOptions(preload: string, icon: string): BrowserWindowConstructorOptions {
   return {
+    icon,
     width: 1200,
     height: 800,
     minWidth: 720,
@@ -28,6 +30,14 @@ export function windowOptions(preload: string): BrowserWindowConstructorOptions 
       spellcheck: false,
     },
   }
+}
+
+/**
+ * The window's icon (the one resources/icon.svg renders to), from the built main process's
+ * folder (out/main): resources/ sits beside out/ in the checkout and in the packaged app.
+ */
+export function windowIcon(mainDir: string): string {
+  return join(mainDir, '..', '..', 'resources', 'icons', '512x512.png')
 }
 
 /** The renderer's origin: bundled files served from a custom protocol, not file://. */

@@ -2,6 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve, sep } from 'node:path'
 import { VireoError } from '../errors'
+import { readSettings, settingsFile } from '../settings'
 
 export interface BrowseEntry {
   name: string
@@ -12,11 +13,14 @@ export interface BrowseEntry {
 
 /**
  * A server-side file browser for choosing ISOs and disk images in web mode, limited to the
- * user's home and the configured ISO folders (`VIREO_ISO_DIRS`, colon-separated): a remote
- * page cannot list the rest of the host.
+ * user's home and the configured ISO folders (`VIREO_ISO_DIRS`, colon-separated, else the
+ * settings' `isoFolders`): a remote page cannot list the rest of the host.
  */
 export function browseRoots(env: NodeJS.ProcessEnv = process.env): string[] {
-  const extra = (env.VIREO_ISO_DIRS ?? '').split(':').filter((d) => d !== '')
+  const extra =
+    env.VIREO_ISO_DIRS !== undefined
+      ? env.VIREO_ISO_DIRS.split(':').filter((d) => d !== '')
+      : readSettings(settingsFile(env)).isoFolders
   return [...new Set([homedir(), ...extra].map((d) => resolve(d)))]
 }
 

@@ -1,0 +1,77 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { isAbsolute, join } from 'node:path'
+import { z } from 'zod'
+import { VireoError } from './errors'
+import { writeFileAtomic } from './fs-atomic'
+
+/**
+ * Vireo's settings, shared by every front end (the window, the web host, the CLI):
+ * `$XDG_CONFIG_HOME/vireo/settings.json` (default `~/.config/vireo/settings.json`). The
+ * language stays the renderer's own (it is chosen before any API call). Environment variables
+ * still override: VIREO_HOME over `vmFolder`. Keys this version does not know are kept when the
+ * file is written again (a newer Vireo's, the connections'), never dropped.
+ */
+const absolutePath = z.string().refine(isAbsolute, { message: 'must be an absolute path' })
+
+export const settingsSchema = z.looseObject({
+  version: z.literal(1).default(1),
+  /** Where VMs live (VIREO_HOME overrides it); default `$XDG_DATA_HOME/vireo`. */
+  vmFolder: absolutePath.optional(),
+  /** Folders searched for installer ISOs, besides the home folder and Downloads. */
+  isoFolders: z.array(absolutePath).default([]),
+  /** The accelerator a new VM gets when none is asked for. */
+  defaultAccel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+})
+
+export type Settings = z.infer<typeof settingsSchema>
+
+export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
+  return join(config, 'vireo', 'settings.json')
+}
+
+/** The settings, or the defaults where there is no file; a broken file is a clear error. */
+export function readSettings(file: string = settingsFile()): Settings {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return settingsSchema.parse({})
+    throw broken(
+      file,
+      `it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw broken(file, 'it is not JSON')
+  }
+  const parsed = settingsSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw broken(file, `${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`)
+  }
+  return parsed.data
+}
+
+/** Writes the settings (validated) atomically, in a private (0700) folder. */
+export async function writeSettings(
+  settings: Settings,
+  file: string = settingsFile(),
+): Promise<void> {
+  const valid = settingsSchema.parse(settings)
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
+  await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`)
+}
+
+function broken(file: string, why: string): VireoError {
+  return new VireoError(
+    'INVALID_INPUT',
+    `The settings file ${file} is not usable: ${why}.`,
+    'Fix or delete that file (Vireo then uses its defaults), or change the settings from the app.',
+  )
+}
