@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -249,6 +249,26 @@ describe('FAULTS 11: one app per data folder', () => {
     const other = await launch('other-home')
     expect(other.outcome).toBe('loaded')
     await other.kill()
+  })
+})
+
+describe('a start that cannot go on', () => {
+  it('says why in a dialog, with what to do, and exits 1 instead of never opening a window', async () => {
+    // No VIREO_HOME: the VM folder comes from the settings file, which is broken.
+    const config = join(root, 'broken-config')
+    mkdirSync(join(config, 'vireo'), { recursive: true })
+    writeFileSync(join(config, 'vireo', 'settings.json'), '{ not json')
+    const broken = await launchMainProcess({ ...envFor('unused', { XDG_CONFIG_HOME: config }), VIREO_HOME: undefined })
+    launched.push(broken)
+    expect(broken.outcome).toBe('quit')
+    expect(await broken.exited).toBe(1)
+    const calls = broken.quitRecording()?.calls ?? []
+    const box = calls.find((c) => c.api === 'dialog.showErrorBox')
+    expect(box?.args[0]).toBe('Vireo cannot start')
+    expect(String(box?.args[1])).toContain(join(config, 'vireo', 'settings.json'))
+    expect(String(box?.args[1])).toContain('Fix or delete that file')
+    expect(calls.map((c) => c.api)).toContain('app.exit')
+    expect(broken.quitRecording()?.windows).toBe(0)
   })
 })
 

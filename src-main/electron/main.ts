@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { join } from 'node:path'
-import { app, BrowserWindow, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, protocol, session } from 'electron'
+import { toErrorInfo } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import { isOwnUrl, permissionHandlers } from './frame-trust'
@@ -76,4 +77,15 @@ async function main(): Promise<void> {
   await window.loadURL(renderer.url)
 }
 
-void main()
+/**
+ * What stops the app from starting (a settings file it cannot read, a data folder it cannot
+ * make) is said in a dialog with what to do, instead of a window that never opens.
+ */
+async function cannotStart(error: unknown): Promise<void> {
+  const info = toErrorInfo(error)
+  await app.whenReady()
+  dialog.showErrorBox('Vireo cannot start', info.hint === undefined ? info.message : `${info.message}\n\n${info.hint}`)
+  app.exit(1)
+}
+
+main().catch(cannotStart)

@@ -80,6 +80,9 @@ export const session = {
 }
 
 export const dialog = {
+  showErrorBox(title: string, content: string): void {
+    record('dialog.showErrorBox', title, content)
+  },
   async showOpenDialog(_window: unknown, options: unknown) {
     record('dialog.showOpenDialog', options)
     return { canceled: true, filePaths: [] as string[] }
@@ -165,6 +168,11 @@ class StandInApp extends EventEmitter {
   }
   whenReady(): Promise<void> {
     return whenReady
+  }
+  /** As Electron's: ends at once, without the quit events; the recording goes out first. */
+  exit(code = 0): void {
+    record('app.exit', code)
+    process.send?.({ type: 'quit', recording: recording() }, () => process.exit(code))
   }
   quit(): void {
     record('app.quit')

@@ -50,16 +50,19 @@ export interface MainProcess {
 /**
  * Starts the built main process with `env` added, and waits until it has loaded or quit.
  * XDG_CONFIG_HOME is required: Electron's default profile, and so its lock, would be there.
+ * A variable given as undefined is removed from the inherited environment.
  */
 export async function launchMainProcess(
-  env: Record<string, string> & { XDG_CONFIG_HOME: string },
+  env: Record<string, string | undefined> & { XDG_CONFIG_HOME: string },
   timeoutMs = 60_000,
 ): Promise<MainProcess> {
   if (!existsSync(bundle))
     throw new Error('Build first: npx electron-vite build (npm test does it for you).')
   const child = fork(bundle, [], {
     execArgv: ['--import', register],
-    env: { ...process.env, ...env },
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined),
+    ),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   })
