@@ -36,8 +36,11 @@ export class VmViews {
     const runtime = await this.supervisor.status(vm.id)
     const summary = this.summary(vm, runtime)
     if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
-    const disks = await Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir)))
-    const launch = await this.launchView(vm.config, runtime)
+    // qemu-img on each disk, and the launch plan (host facts), at once: neither needs the other.
+    const [disks, launch] = await Promise.all([
+      Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir))),
+      this.launchView(vm.config, runtime),
+    ])
     return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch }
   }
 
