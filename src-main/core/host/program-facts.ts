@@ -24,7 +24,7 @@ export interface FactsCache {
 
 export const FACTS_DIR = 'program-facts'
 
-const stampSchema = z.object({
+export const fileStampSchema = z.object({
   path: z.string(),
   size: z.number(),
   mtimeMs: z.number(),
@@ -32,13 +32,17 @@ const stampSchema = z.object({
   ino: z.number(),
 })
 
-export type ProgramStamp = z.infer<typeof stampSchema>
+export type FileStamp = z.infer<typeof fileStampSchema>
 
-/** What identifies this version of the program at `path`; null if it cannot be read. */
-export async function programStamp(path: string): Promise<ProgramStamp | null> {
+/** What identifies this version of the file at `path` (a program, a disk image); null if it cannot be read. */
+export async function fileStamp(path: string): Promise<FileStamp | null> {
   const st = await stat(path).catch(() => null)
   if (st === null) return null
   return { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino }
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return (Object.keys(b) as (keyof FileStamp)[]).every((k) => a[k] === b[k])
 }
 
 /** The file that holds one fact of one program (named by its base name; the path is checked inside). */
@@ -60,7 +64,7 @@ export async function programFact<T>(
 ): Promise<T> {
   if (cache === undefined) return (await ask()).value
   // Stamped before asking: a program replaced meanwhile is kept under its old stamp, so missed.
-  const stamp = await programStamp(programPath)
+  const stamp = await fileStamp(programPath)
   if (stamp === null) return (await ask()).value
   const file = factFile(cache.runtime, programPath, fact)
   if (cache.refresh !== true) {
@@ -72,7 +76,7 @@ export async function programFact<T>(
   return answer.value
 }
 
-async function readFact<T>(file: string, stamp: ProgramStamp, schema: z.ZodType<T>): Promise<{ value: T } | null> {
+async function readFact<T>(file: string, stamp: FileStamp, schema: z.ZodType<T>): Promise<{ value: T } | null> {
   const text = await readFile(file, 'utf8').catch(() => null)
   if (text === null) return null
   let json: unknown
@@ -81,14 +85,12 @@ async function readFact<T>(file: string, stamp: ProgramStamp, schema: z.ZodType<
   } catch {
     return null
   }
-  const entry = z.object({ version: z.literal(1), stamp: stampSchema, value: schema }).safeParse(json)
+  const entry = z.object({ version: z.literal(1), stamp: fileStampSchema, value: schema }).safeParse(json)
   if (!entry.success) return null
-  const kept = entry.data.stamp
-  const same = (Object.keys(stamp) as (keyof ProgramStamp)[]).every((k) => kept[k] === stamp[k])
-  return same ? { value: entry.data.value as T } : null
+  return sameStamp(entry.data.stamp, stamp) ? { value: entry.data.value as T } : null
 }
 
-async function writeFact(cache: FactsCache, file: string, stamp: ProgramStamp, value: unknown): Promise<void> {
+async function writeFact(cache: FactsCache, file: string, stamp: FileStamp, value: unknown): Promise<void> {
   try {
     const dir = dirname(file)
     ensurePrivateDir(dir, cache.runtimeBase ?? dirname(cache.runtime))
