@@ -12,10 +12,10 @@ const VMS = 3
  * CLI start: `vireo --help`, `vireo list` and `vireo info VM` from process start to exit,
  * against a bare `node -e 0`, the runs of all interleaved so that the machine's load weighs on
  * each alike. Goal: each within 2× a bare node start (issue 20). `info` is measured as it
- * usually runs, with QEMU's and qemu-img's versions and features already kept in the runtime
- * folder (core/host/program-facts.ts; the unmeasured first round keeps them), and once more,
- * as a figure only, with them removed before each run (the first `info` after a boot or a QEMU
- * upgrade, which asks QEMU again).
+ * usually runs, with QEMU's and qemu-img's answers (versions, QEMU's features, the disk's sizes)
+ * already kept in the runtime folder (core/host/program-facts.ts, core/vms/disk-details.ts;
+ * the unmeasured first round keeps them), and once more, as a figure only, with them removed
+ * before each run (the first `info` after a boot, which asks them all again).
  */
 export async function cliStartBench(ctx: BenchContext): Promise<Omit<Section, 'seconds'>> {
   const home = homeDir(ctx, 'home-cli')
@@ -23,7 +23,7 @@ export async function cliStartBench(ctx: BenchContext): Promise<Omit<Section, 's
     await vireo(ctx, home, ['create', '--name', `cli ${i}`, '--disk-size', '16M'])
   const bin = join(ctx.repo, 'bin', 'vireo.js')
   const env = vireoEnv(ctx, home)
-  const cold = 'vireo info VM, facts not kept'
+  const cold = 'vireo info VM, nothing kept'
   const variants: [string, string[]][] = [
     ['node -e 0', ['-e', '0']],
     ['vireo --help', [bin, '--help']],
@@ -31,10 +31,11 @@ export async function cliStartBench(ctx: BenchContext): Promise<Omit<Section, 's
     ['vireo info VM', [bin, 'info', 'cli 0']],
     [cold, [bin, 'info', 'cli 0']],
   ]
-  // What the runtime folders (one per VIREO_HOME) keep of QEMU's answers.
+  // What the runtime folders (one per VIREO_HOME) keep of QEMU's and qemu-img's answers.
   const forgetFacts = (): void => {
     for (const name of readdirSync(ctx.runtime))
-      rmSync(join(ctx.runtime, name, 'program-facts'), { recursive: true, force: true })
+      for (const kept of ['program-facts', 'disk-details'])
+        rmSync(join(ctx.runtime, name, kept), { recursive: true, force: true })
   }
   const times = variants.map((): number[] => [])
   // One unmeasured round: the first start reads every file from disk.
@@ -69,7 +70,7 @@ export async function cliStartBench(ctx: BenchContext): Promise<Omit<Section, 's
     title: 'CLI start',
     rows,
     notes: [
-      `Each command started ${ctx.runs} times with Node ${process.version} (medians, min–max), interleaved with a bare \`node -e 0\`, in a home with ${VMS} stopped VMs. The CLI loads each command's code on demand (a chunk per command), so \`--help\` loads no core and \`list\` neither execa nor ws; \`info\` also runs qemu-img on the disk, and reads QEMU's and qemu-img's versions and QEMU's \`-sandbox\` support from the runtime folder, where the first run kept them (core/host/program-facts.ts: kept per binary, by path, size, mtime, ctime and inode); \`${cold}\` removes them before each run, so it also runs \`qemu-system-x86_64 --version\`, \`qemu-img --version\` and \`qemu-system-x86_64 -help\` (figure only).`,
+      `Each command started ${ctx.runs} times with Node ${process.version} (medians, min–max), interleaved with a bare \`node -e 0\`, in a home with ${VMS} stopped VMs. The CLI loads each command's code on demand (a chunk per command), so \`--help\` loads no core and \`list\` neither execa nor ws; \`info\` reads QEMU's and qemu-img's versions, QEMU's \`-sandbox\` support and the disk's sizes from the runtime folder, where the first run kept them (kept per file by path, size, mtime, ctime and inode: core/host/program-facts.ts, core/vms/disk-details.ts), so it runs no program; \`${cold}\` removes them before each run, so it also runs \`qemu-system-x86_64 --version\`, \`qemu-img --version\`, \`qemu-system-x86_64 -help\` and \`qemu-img info\` on the disk, through execa (figure only).`,
     ],
   }
 }
