@@ -24,15 +24,18 @@ export interface FactsCache {
 
 export const FACTS_DIR = 'program-facts'
 
-export const fileStampSchema = z.object({
-  path: z.string(),
-  size: z.number(),
-  mtimeMs: z.number(),
-  ctimeMs: z.number(),
-  ino: z.number(),
-})
+export interface FileStamp {
+  path: string
+  size: number
+  mtimeMs: number
+  ctimeMs: number
+  ino: number
+}
 
-export type FileStamp = z.infer<typeof fileStampSchema>
+/** Built when a record is read, not as the core loads: `vireo list` never needs it. */
+export function fileStampSchema(): z.ZodType<FileStamp> {
+  return z.object({ path: z.string(), size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), ino: z.number() })
+}
 
 /** What identifies this version of the file at `path` (a program, a disk image); null if it cannot be read. */
 export async function fileStamp(path: string): Promise<FileStamp | null> {
@@ -85,7 +88,7 @@ async function readFact<T>(file: string, stamp: FileStamp, schema: z.ZodType<T>)
   } catch {
     return null
   }
-  const entry = z.object({ version: z.literal(1), stamp: fileStampSchema, value: schema }).safeParse(json)
+  const entry = z.object({ version: z.literal(1), stamp: fileStampSchema(), value: schema }).safeParse(json)
   if (!entry.success) return null
   return sameStamp(entry.data.stamp, stamp) ? { value: entry.data.value as T } : null
 }

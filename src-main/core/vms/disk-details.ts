@@ -25,21 +25,34 @@ export interface KeptDiskDetails {
   base: string
 }
 
-const detailsSchema = z.object({
-  virtualBytes: z.number().nullable(),
-  actualBytes: z.number().nullable(),
-  backingFiles: z.array(z.string()),
-})
+interface Sizes {
+  virtualBytes: number | null
+  actualBytes: number | null
+  backingFiles: string[]
+}
 
-const recordSchema = z.object({
-  version: z.literal(1),
-  path: z.string(),
-  format: z.string(),
-  stamps: z.array(fileStampSchema).min(1),
-  details: detailsSchema,
-})
+interface DiskRecord {
+  version: 1
+  path: string
+  format: string
+  stamps: FileStamp[]
+  details: Sizes
+}
 
-type Sizes = z.infer<typeof detailsSchema>
+/** Built when a record is read, not as the core loads: `vireo list` never needs it. */
+function recordSchema(): z.ZodType<DiskRecord> {
+  return z.object({
+    version: z.literal(1),
+    path: z.string(),
+    format: z.string(),
+    stamps: z.array(fileStampSchema()).min(1),
+    details: z.object({
+      virtualBytes: z.number().nullable(),
+      actualBytes: z.number().nullable(),
+      backingFiles: z.array(z.string()),
+    }),
+  })
+}
 
 export async function diskDetails(
   d: VmConfig['disks'][number],
@@ -79,14 +92,14 @@ async function readRecord(file: string, path: string, format: string): Promise<S
   } catch {
     return null
   }
-  const record = recordSchema.safeParse(json)
+  const record = recordSchema().safeParse(json)
   if (!record.success || record.data.path !== path || record.data.format !== format) return null
   const now = await Promise.all(record.data.stamps.map((s) => fileStamp(s.path)))
   const same = now.every((s, i) => s !== null && sameStamp(s, record.data.stamps[i] as FileStamp))
   return same ? record.data.details : null
 }
 
-async function writeRecord(kept: KeptDiskDetails, file: string, record: z.infer<typeof recordSchema>): Promise<void> {
+async function writeRecord(kept: KeptDiskDetails, file: string, record: DiskRecord): Promise<void> {
   try {
     ensurePrivateDir(kept.dir, kept.base)
     await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`)
