@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { findProgram } from './host-facts'
 import { lookUpProgram, QEMU_IMG_PROGRAM, QEMU_PROGRAM } from './host-check'
+import { HostService } from './host-service'
 import { factFile, type FactsCache } from './program-facts'
 import { qemuHasSandbox } from './qemu-features'
 
@@ -104,5 +105,27 @@ describe('program facts kept per program file (real qemu-img and QEMU)', () => {
     writeFileSync(blocked, 'a file, not a folder')
     const r = await lookUpProgram(QEMU_IMG_PROGRAM, env(), { runtime: join(blocked, 'vireo'), runtimeBase: blocked })
     expect(r.status).toBe('found')
+  })
+
+  it('a refreshed host check asks QEMU and qemu-img again, the launch plan\'s -sandbox too', async () => {
+    await wrap(QEMU_PROGRAM)
+    await wrap(QEMU_IMG_PROGRAM)
+    const paths = { home: join(root, `home-${n}`), vms: join(root, `home-${n}`, 'vms'), ...cache }
+    const saved = process.env.PATH
+    process.env.PATH = bin
+    // What was asked, the KVM probe's runs (where /dev/kvm opens) left out.
+    const asked = (): string[] => runs().filter((r) => r === '--version' || r === '-help').sort()
+    try {
+      await new HostService(paths).facts()
+      expect(asked()).toEqual(['--version', '--version', '-help'])
+      const again = new HostService(paths)
+      await again.facts()
+      expect(asked()).toHaveLength(3)
+      await again.check({ refresh: true })
+      await again.facts()
+      expect(asked()).toEqual(['--version', '--version', '--version', '--version', '-help', '-help'])
+    } finally {
+      process.env.PATH = saved
+    }
   })
 })
