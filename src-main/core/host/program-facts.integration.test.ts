@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -33,7 +42,10 @@ async function wrap(name: string): Promise<string> {
   return path
 }
 
-const runs = (): string[] => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '')
+const runs = (): string[] =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
 const env = (): NodeJS.ProcessEnv => ({ PATH: bin })
 
 describe('program facts kept per program file (real qemu-img and QEMU)', () => {
@@ -103,18 +115,24 @@ describe('program facts kept per program file (real qemu-img and QEMU)', () => {
     await wrap(QEMU_IMG_PROGRAM)
     const blocked = join(root, `blocked-${n}`)
     writeFileSync(blocked, 'a file, not a folder')
-    const r = await lookUpProgram(QEMU_IMG_PROGRAM, env(), { runtime: join(blocked, 'vireo'), runtimeBase: blocked })
+    const r = await lookUpProgram(QEMU_IMG_PROGRAM, env(), {
+      runtime: join(blocked, 'vireo'),
+      runtimeBase: blocked,
+    })
     expect(r.status).toBe('found')
   })
 
-  it('a refreshed host check asks QEMU and qemu-img again, the launch plan\'s -sandbox too', async () => {
+  it("a refreshed host check asks QEMU and qemu-img again, the launch plan's -sandbox too", async () => {
     await wrap(QEMU_PROGRAM)
     await wrap(QEMU_IMG_PROGRAM)
     const paths = { home: join(root, `home-${n}`), vms: join(root, `home-${n}`, 'vms'), ...cache }
     const saved = process.env.PATH
     process.env.PATH = bin
     // What was asked, the KVM probe's runs (where /dev/kvm opens) left out.
-    const asked = (): string[] => runs().filter((r) => r === '--version' || r === '-help').sort()
+    const asked = (): string[] =>
+      runs()
+        .filter((r) => r === '--version' || r === '-help')
+        .sort()
     try {
       await new HostService(paths).facts()
       expect(asked()).toEqual(['--version', '--version', '-help'])
@@ -123,7 +141,14 @@ describe('program facts kept per program file (real qemu-img and QEMU)', () => {
       expect(asked()).toHaveLength(3)
       await again.check({ refresh: true })
       await again.facts()
-      expect(asked()).toEqual(['--version', '--version', '--version', '--version', '-help', '-help'])
+      expect(asked()).toEqual([
+        '--version',
+        '--version',
+        '--version',
+        '--version',
+        '-help',
+        '-help',
+      ])
     } finally {
       process.env.PATH = saved
     }

@@ -32,10 +32,30 @@ export interface FileStamp {
   ino: number
 }
 
-/** Built when a record is read, not as the core loads: `vireo list` never needs it. */
+// Built when the first record is read, not as the core loads: `vireo list` never needs them.
+let stampSchema: z.ZodType<FileStamp> | undefined
 export function fileStampSchema(): z.ZodType<FileStamp> {
-  return z.object({ path: z.string(), size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), ino: z.number() })
+  return (stampSchema ??= z.object({
+    path: z.string(),
+    size: z.number(),
+    mtimeMs: z.number(),
+    ctimeMs: z.number(),
+    ino: z.number(),
+  }))
 }
+
+interface FactRecord {
+  version: 1
+  stamp: FileStamp
+  value: unknown
+}
+let recordSchema: z.ZodType<FactRecord> | undefined
+const factRecordSchema = (): z.ZodType<FactRecord> =>
+  (recordSchema ??= z.object({
+    version: z.literal(1),
+    stamp: fileStampSchema(),
+    value: z.unknown(),
+  }))
 
 /** What identifies this version of the file at `path` (a program, a disk image); null if it cannot be read. */
 export async function fileStamp(path: string): Promise<FileStamp | null> {
@@ -79,7 +99,11 @@ export async function programFact<T>(
   return answer.value
 }
 
-async function readFact<T>(file: string, stamp: FileStamp, schema: z.ZodType<T>): Promise<{ value: T } | null> {
+async function readFact<T>(
+  file: string,
+  stamp: FileStamp,
+  schema: z.ZodType<T>,
+): Promise<{ value: T } | null> {
   const text = await readFile(file, 'utf8').catch(() => null)
   if (text === null) return null
   let json: unknown
@@ -88,12 +112,18 @@ async function readFact<T>(file: string, stamp: FileStamp, schema: z.ZodType<T>)
   } catch {
     return null
   }
-  const entry = z.object({ version: z.literal(1), stamp: fileStampSchema(), value: schema }).safeParse(json)
-  if (!entry.success) return null
-  return sameStamp(entry.data.stamp, stamp) ? { value: entry.data.value as T } : null
+  const entry = factRecordSchema().safeParse(json)
+  if (!entry.success || !sameStamp(entry.data.stamp, stamp)) return null
+  const value = schema.safeParse(entry.data.value)
+  return value.success ? { value: value.data } : null
 }
 
-async function writeFact(cache: FactsCache, file: string, stamp: FileStamp, value: unknown): Promise<void> {
+async function writeFact(
+  cache: FactsCache,
+  file: string,
+  stamp: FileStamp,
+  value: unknown,
+): Promise<void> {
   try {
     const dir = dirname(file)
     ensurePrivateDir(dir, cache.runtimeBase ?? dirname(cache.runtime))

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -37,7 +46,10 @@ beforeEach(() => {
 })
 
 const qemuImg = (...args: string[]): void => void execFileSync(real, args, { stdio: 'ignore' })
-const runs = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').length
+const runs = (): number =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '').length
 const disk = { file: 'disk0.qcow2', format: 'qcow2', bus: 'virtio' } as const
 
 describe("a disk's details kept while its files are unchanged (real qemu-img)", () => {
@@ -80,7 +92,10 @@ describe("a disk's details kept while its files are unchanged (real qemu-img)", 
     expect(await diskDetails(disk, vmDir, kept)).toEqual(first)
     expect(runs()).toBe(2)
     const missing = { ...disk, file: 'no-such-disk.qcow2' }
-    expect(await diskDetails(missing, vmDir, kept)).toMatchObject({ virtualBytes: null, actualBytes: null })
+    expect(await diskDetails(missing, vmDir, kept)).toMatchObject({
+      virtualBytes: null,
+      actualBytes: null,
+    })
     const perAsk = runs() - 2
     expect(perAsk).toBeGreaterThan(0)
     await diskDetails(missing, vmDir, kept)

@@ -39,9 +39,10 @@ interface DiskRecord {
   details: Sizes
 }
 
-/** Built when a record is read, not as the core loads: `vireo list` never needs it. */
+// Built when the first record is read, not as the core loads: `vireo list` never needs it.
+let schema: z.ZodType<DiskRecord> | undefined
 function recordSchema(): z.ZodType<DiskRecord> {
-  return z.object({
+  return (schema ??= z.object({
     version: z.literal(1),
     path: z.string(),
     format: z.string(),
@@ -51,7 +52,7 @@ function recordSchema(): z.ZodType<DiskRecord> {
       actualBytes: z.number().nullable(),
       backingFiles: z.array(z.string()),
     }),
-  })
+  }))
 }
 
 export async function diskDetails(
@@ -64,7 +65,11 @@ export async function diskDetails(
   return { path, format: d.format, bus: d.bus, ...sizes }
 }
 
-async function keptSizes(path: string, format: string, kept: KeptDiskDetails | undefined): Promise<Sizes> {
+async function keptSizes(
+  path: string,
+  format: string,
+  kept: KeptDiskDetails | undefined,
+): Promise<Sizes> {
   const file = kept === undefined ? null : join(kept.dir, `${fnv1a(path).toString(36)}.json`)
   if (file !== null) {
     const record = await readRecord(file, path, format)
@@ -77,8 +82,17 @@ async function keptSizes(path: string, format: string, kept: KeptDiskDetails | u
   const backingFiles = info.chain.flatMap((e) => (e.backingFile === null ? [] : [e.backingFile]))
   const sizes = { virtualBytes: info.virtualBytes, actualBytes: info.actualBytes, backingFiles }
   if (kept !== undefined && file !== null && top !== null && info.backingError === null) {
-    const others = await Promise.all([...backingFiles, ...info.chain.flatMap((e) => e.otherFiles)].map(fileStamp))
-    if (others.every((s) => s !== null)) await writeRecord(kept, file, { version: 1, path, format, stamps: [top, ...others], details: sizes })
+    const others = await Promise.all(
+      [...backingFiles, ...info.chain.flatMap((e) => e.otherFiles)].map(fileStamp),
+    )
+    if (others.every((s) => s !== null))
+      await writeRecord(kept, file, {
+        version: 1,
+        path,
+        format,
+        stamps: [top, ...others],
+        details: sizes,
+      })
   }
   return sizes
 }
