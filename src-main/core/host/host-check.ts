@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { runCommand } from '../exec'
 import { ensureRuntimeDir, type VireoPaths } from '../paths'
 import { DEFAULT_PROBE_TIMEOUT_MS, probeAccelerator } from './accel-probe'
@@ -14,12 +15,13 @@ import {
 } from './host-facts'
 import { buildHostReport, type ProgramLookup } from './host-report'
 import { probeCacheKey, readProbeCache, writeProbeCache } from './probe-cache'
+import { programFact, type FactsCache } from './program-facts'
 import { parseQemuVersion } from './proc-parsers'
 import type { HostReport } from './types'
 
 export interface CheckHostOptions {
   paths: VireoPaths
-  /** Probe KVM again even if this boot already has a result. */
+  /** Probe KVM, and ask QEMU and qemu-img their versions, again even if already known. */
   refresh?: boolean
   /** How long the KVM test guest may take; 5 s if unset. */
   probeTimeoutMs?: number
@@ -36,9 +38,10 @@ export const QEMU_IMG_PROGRAM = 'qemu-img'
  */
 export async function checkHost(options: CheckHostOptions): Promise<HostReport> {
   const env = options.env ?? process.env
+  const facts = factsCache(options.paths, options.refresh)
   const [qemu, qemuImg, kvmDevice, cpuFlags, modules, uefi, memory, disk] = await Promise.all([
-    lookUpProgram(QEMU_PROGRAM, env),
-    lookUpProgram(QEMU_IMG_PROGRAM, env),
+    lookUpProgram(QEMU_PROGRAM, env, facts),
+    lookUpProgram(QEMU_IMG_PROGRAM, env, facts),
     openKvmDevice(),
     readVirtFlags(),
     readKvmModules(),
@@ -90,12 +93,24 @@ async function probeKvm(
   return answer
 }
 
-/** Finds `name` on PATH and asks it for its version. */
-export async function lookUpProgram(name: string, env: NodeJS.ProcessEnv): Promise<ProgramLookup> {
+/** Where the versions (and QEMU's features) asked of the programs are kept: program-facts.ts. */
+export function factsCache(paths: VireoPaths, refresh?: boolean): FactsCache {
+  return { runtime: paths.runtime, runtimeBase: paths.runtimeBase, refresh }
+}
+
+/** Finds `name` on PATH and asks it for its version (the one kept in `cache`, if it is the same file). */
+export async function lookUpProgram(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  cache?: FactsCache,
+): Promise<ProgramLookup> {
   const path = await findProgram(name, env)
   if (path === null) return { status: 'missing' }
   try {
-    const { stdout } = await runCommand(path, ['--version'], { timeoutMs: 10_000 })
+    const stdout = await programFact(cache, path, 'version', z.string(), async () => {
+      const out = (await runCommand(path, ['--version'], { timeoutMs: 10_000 })).stdout
+      return { value: out, keep: parseQemuVersion(out) !== null }
+    })
     const version = parseQemuVersion(stdout)
     if (version === null) {
       return {

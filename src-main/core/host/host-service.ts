@@ -4,7 +4,7 @@ import type { VireoPaths } from '../paths'
 import type { HostCheckRequest } from '../requests'
 import type { HostFacts } from '../vms/launch-plan'
 import { QEMU_BINARY } from '../vms/qemu-args'
-import { checkHost } from './host-check'
+import { checkHost, factsCache } from './host-check'
 import { qemuHasSandbox } from './qemu-features'
 import type { HostReport } from './types'
 
@@ -14,6 +14,8 @@ import type { HostReport } from './types'
  */
 export class HostService {
   private report: Promise<HostReport> | null = null
+  /** The last check was a refresh: the facts that follow ask QEMU again too. */
+  private refreshed = false
 
   constructor(private readonly paths: VireoPaths) {}
 
@@ -21,6 +23,7 @@ export class HostService {
     let report = this.report
     if (params.refresh || report === null) {
       report = checkHost({ paths: this.paths, refresh: params.refresh })
+      this.refreshed = params.refresh
       report.catch(() => (this.report = null))
       this.report = report
     }
@@ -29,6 +32,8 @@ export class HostService {
 
   async facts(): Promise<HostFacts> {
     const report = await this.check({ refresh: false })
+    const refresh = this.refreshed
+    this.refreshed = false
     if (report.qemu === null) {
       throw new VireoError(
         'HOST_UNSUPPORTED',
@@ -41,7 +46,7 @@ export class HostService {
       kvmUsable: report.kvm.usable,
       accelReason: report.accelReason,
       uefi: report.firmware.uefi,
-      sandbox: await qemuHasSandbox(report.qemu.path),
+      sandbox: await qemuHasSandbox(report.qemu.path, factsCache(this.paths, refresh)),
     }
   }
 }

@@ -31,28 +31,34 @@ export type QmpMessage =
   | { kind: 'error'; id: unknown; errorClass: string; desc: string }
   | ({ kind: 'event' } & QmpEvent)
 
-const greetingSchema = z.object({
-  QMP: z.object({
-    version: z.object({
-      qemu: z.object({ major: z.number(), minor: z.number(), micro: z.number() }),
-      package: z.string().optional(),
+/** Built on the first QMP line, not as the core loads: `vireo list` talks to no QEMU. */
+function makeSchemas() {
+  const greeting = z.object({
+    QMP: z.object({
+      version: z.object({
+        qemu: z.object({ major: z.number(), minor: z.number(), micro: z.number() }),
+        package: z.string().optional(),
+      }),
+      capabilities: z.array(z.string()).optional(),
     }),
-    capabilities: z.array(z.string()).optional(),
-  }),
-})
+  })
 
-const returnSchema = z.object({ return: z.unknown(), id: z.unknown().optional() })
+  const ret = z.object({ return: z.unknown(), id: z.unknown().optional() })
 
-const errorSchema = z.object({
-  error: z.object({ class: z.string(), desc: z.string() }),
-  id: z.unknown().optional(),
-})
+  const error = z.object({
+    error: z.object({ class: z.string(), desc: z.string() }),
+    id: z.unknown().optional(),
+  })
 
-const eventSchema = z.object({
-  event: z.string(),
-  data: z.record(z.string(), z.unknown()).optional(),
-  timestamp: z.object({ seconds: z.number(), microseconds: z.number() }).optional(),
-})
+  const event = z.object({
+    event: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    timestamp: z.object({ seconds: z.number(), microseconds: z.number() }).optional(),
+  })
+  return { greeting, ret, error, event }
+}
+let schemas: ReturnType<typeof makeSchemas> | undefined
+const qmp = (): ReturnType<typeof makeSchemas> => (schemas ??= makeSchemas())
 
 /** One line from QEMU as a typed message, or null for anything that is not valid QMP. */
 export function parseQmpLine(line: string): QmpMessage | null {
@@ -64,7 +70,7 @@ export function parseQmpLine(line: string): QmpMessage | null {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return null
   if ('QMP' in json) {
-    const g = greetingSchema.safeParse(json)
+    const g = qmp().greeting.safeParse(json)
     if (!g.success) return null
     const { qemu, package: pkg } = g.data.QMP.version
     return {
@@ -74,16 +80,16 @@ export function parseQmpLine(line: string): QmpMessage | null {
     }
   }
   if ('return' in json) {
-    const r = returnSchema.safeParse(json)
+    const r = qmp().ret.safeParse(json)
     return r.success ? { kind: 'return', id: r.data.id, value: r.data.return } : null
   }
   if ('error' in json) {
-    const e = errorSchema.safeParse(json)
+    const e = qmp().error.safeParse(json)
     if (!e.success) return null
     return { kind: 'error', id: e.data.id, errorClass: e.data.error.class, desc: e.data.error.desc }
   }
   if ('event' in json) {
-    const ev = eventSchema.safeParse(json)
+    const ev = qmp().event.safeParse(json)
     if (!ev.success) return null
     return {
       kind: 'event',

@@ -79,6 +79,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.hostFacts = options.hostFacts
   }
 
+  /** A folder of the runtime folder for what Vireo keeps between runs (disk-details.ts), and the folder it is made in. */
+  runtimeFolder(name: string): { dir: string; base: string } {
+    return { dir: join(this.runtimeRoot, name), base: this.options.runtimeBase ?? dirname(this.runtimeRoot) }
+  }
+
   runtimeDir(id: string): string {
     return this.sockets(id).dir
   }

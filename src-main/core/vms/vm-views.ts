@@ -1,8 +1,7 @@
 import { toErrorInfo, type ErrorInfo } from '../errors'
-import { imageInfo } from '../images/qemu-img'
-import type { DiskDetails, VmDetails, VmSummary } from '../types'
+import type { VmDetails, VmSummary } from '../types'
 import type { VmConfig } from './config'
-import { diskPath } from './qemu-args'
+import { diskDetails } from './disk-details'
 import { processArgs } from './qemu-process'
 import type { Supervisor, VmRuntime } from './supervisor'
 import type { StoredVm, VmStore } from './vm-store'
@@ -40,8 +39,11 @@ export class VmViews {
     const runtime = await this.supervisor.status(vm.id)
     const summary = this.summary(vm, runtime)
     if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
-    const disks = await Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir)))
-    const launch = await this.launchView(vm.config, runtime)
+    // qemu-img on each disk, and the launch plan (host facts), at once: neither needs the other.
+    const [disks, launch] = await Promise.all([
+      Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir, this.supervisor.runtimeFolder('disk-details')))),
+      this.launchView(vm.config, runtime),
+    ])
     return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch }
   }
 
@@ -70,19 +72,5 @@ export class VmViews {
     if (runtime.pid !== undefined) return { argv: await processArgs(runtime.pid), launchProblems: [] }
     const plan = await this.supervisor.plan(config).catch((error: unknown) => ({ argv: null, problems: [toErrorInfo(error)] }))
     return { argv: plan.argv, launchProblems: plan.problems }
-  }
-}
-
-/** A disk's file, its sizes and backing chain as qemu-img sees them (null sizes if it cannot). */
-async function diskDetails(d: VmConfig['disks'][number], dir: string): Promise<DiskDetails> {
-  const path = diskPath(d, dir)
-  const info = await imageInfo(path, { format: d.format, force: true }).catch(() => null)
-  return {
-    path,
-    format: d.format,
-    bus: d.bus,
-    virtualBytes: info?.virtualBytes ?? null,
-    actualBytes: info?.actualBytes ?? null,
-    backingFiles: (info?.chain ?? []).flatMap((e) => (e.backingFile === null ? [] : [e.backingFile])),
   }
 }
