@@ -1,7 +1,7 @@
 import type { Input, MethodName, Result } from '../api/contract'
 import { createDispatcher } from '../api/dispatch'
 import type { VmSummary } from '../api/types'
-import { VireoError } from '../core/errors'
+import { VireoError, msg } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import type { CliValues } from './args'
@@ -36,7 +36,7 @@ export async function withSession(
     vireo,
     call,
     async vmId(ref, command) {
-      if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
+      if (ref === undefined) throw new VireoError('INVALID_INPUT', msg('error.vm.needsVm', { command }))
       return findVm(await call('listVms', {}), ref).id
     },
     out: (json, text) => console.log(values.json ? JSON.stringify(json, null, 2) : text),
@@ -59,8 +59,8 @@ function findVm(vms: VmSummary[], ref: string): VmSummary {
   if (byName.length > 1)
     throw new VireoError(
       'INVALID_INPUT',
-      `Several VMs are named “${ref}”.`,
-      'Use its id (see vireo list).',
+      msg('error.vm.severalNamed', { name: ref }),
+      msg('error.vm.severalNamedHint'),
     )
-  throw new VireoError('NOT_FOUND', `There is no VM named “${ref}”.`, 'See vireo list.')
+  throw new VireoError('NOT_FOUND', msg('error.vm.noneNamed', { name: ref }), msg('error.vm.noneNamedHint'))
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
-import { VireoError } from './errors'
+import { VireoError, msg } from './errors'
 import { browse, browseRoots } from './files/file-browser'
 import { HostService } from './host/host-service'
 import { pngSize } from './images/png-size'
@@ -277,7 +277,7 @@ export class Vireo extends EventEmitter<EventMap> {
   async consoleEndpoint(params: VmRef): Promise<ConsoleEndpoint> {
     const runtime = await this.supervisor.status(params.id)
     if (runtime.state === 'stopped' || runtime.state === 'crashed') {
-      throw new VireoError('NOT_RUNNING', 'This VM is not running, so it has no console.', 'Start it first.')
+      throw new VireoError('NOT_RUNNING', msg('error.vm.noConsole'), msg('error.vm.startFirst'))
     }
     const { token, expiresAt } = this.consoleTokens.issue(params.id, this.supervisor.vncSocket(params.id))
     return { path: this.consoleOrigin + this.consoleBridge.consolePath(params.id, token), expiresAt: new Date(expiresAt).toISOString() }
