@@ -6,6 +6,7 @@ import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import type { CliValues } from './args'
 import { showJobProgress } from './job-progress'
+import { localeLanguage, sayer, type Say } from './language'
 import { CallError } from './report'
 
 /** What a command works with: the core behind the one dispatcher, and how to print. */
@@ -15,6 +16,8 @@ export interface Session {
   call<M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>>
   /** The id of the VM a user named (by name, any case, or by id). */
   vmId(ref: string | undefined, command: string): Promise<string>
+  /** A message in the locale's language (English with --json, which programs read). */
+  say: Say
   /** Prints `json` with --json, else `text`. */
   out(json: unknown, text: string): void
 }
@@ -24,6 +27,7 @@ export async function withSession(
   values: CliValues,
   body: (s: Session) => Promise<number>,
 ): Promise<number> {
+  const say = await sayer(values.json ? 'en' : localeLanguage())
   const vireo = new Vireo({ paths: resolvePaths(), watch: false })
   const dispatch = createDispatcher(vireo)
   const call = async <M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>> => {
@@ -35,6 +39,7 @@ export async function withSession(
   const session: Session = {
     vireo,
     call,
+    say,
     async vmId(ref, command) {
       if (ref === undefined) throw new VireoError('INVALID_INPUT', msg('error.vm.needsVm', { command }))
       return findVm(await call('listVms', {}), ref).id

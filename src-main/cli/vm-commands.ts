@@ -1,29 +1,29 @@
 import { writeFile } from 'node:fs/promises'
 import type { Input } from '../api/contract'
 import { intOption, type CliValues } from './args'
-import { formatHost, formatVm, formatVmList } from './format'
+import { formatHost, formatVm, formatVmList, formatVmState } from './format'
 import { withSession } from './session'
 
 /** Every command that is one or two API calls and asks nothing: host, list, info, lifecycle. */
 export function runVmCommand(command: string, rest: string[], values: CliValues): Promise<number> {
-  return withSession(values, async ({ call, vmId: idOf, out }) => {
+  return withSession(values, async ({ call, vmId: idOf, out, say }) => {
     const vmId = () => idOf(rest[0], command)
     switch (command) {
       case 'host': {
         if (rest[0] !== 'check') throw new Error('Did you mean: vireo host check')
         const report = await call('hostCheck', { refresh: values.refresh ?? false })
-        out(report, formatHost(report))
+        out(report, formatHost(report, say))
         return report.ok ? 0 : 1
       }
       case 'list': {
         const vms = await call('listVms', {})
         if (values.names) console.log(vms.map((vm) => vm.name).join('\n'))
-        else out(vms, formatVmList(vms))
+        else out(vms, formatVmList(vms, say))
         return 0
       }
       case 'info': {
         const vm = await call('getVm', { id: await vmId() })
-        out(vm, formatVm(vm))
+        out(vm, formatVm(vm, say))
         return 0
       }
       case 'create': {
@@ -48,13 +48,13 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
           } as const
         )[command]
         const vm = await call(method, { id: await vmId() })
-        out(vm, `${vm.name}: ${vm.state}`)
+        out(vm, formatVmState(vm, say))
         return 0
       }
       case 'shutdown': {
         const timeoutSec = intOption(values, 'timeout') ?? 60
         const vm = await call('shutdownVm', { id: await vmId(), timeoutSec })
-        out(vm, `${vm.name}: ${vm.state}`)
+        out(vm, formatVmState(vm, say))
         return 0
       }
       case 'insert': {
