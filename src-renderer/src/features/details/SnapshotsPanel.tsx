@@ -6,6 +6,7 @@ import type { ErrorInfo, VmSnapshot, VmSummary } from '../../api/types'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
+import { useCoreText } from '../../i18n/core-text'
 
 type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
 
@@ -17,6 +18,7 @@ type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
  */
 export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   const { t, i18n } = useTranslation()
+  const core = useCoreText()
   const [snapshots, setSnapshots] = useState<VmSnapshot[] | null>(null)
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
@@ -55,7 +57,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
     if (await run(() => api.call('takeSnapshot', { id: vm.id, name }))) setName('')
   }
 
-  const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
+  const nameError = error?.details?.['field'] === 'name' ? core.error(error).message : undefined
   return (
     <section className="snapshots" aria-labelledby="snapshots-title">
       <h3 id="snapshots-title" className="section-title">
