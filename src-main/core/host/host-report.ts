@@ -20,7 +20,7 @@ export interface HostObservations {
   qemuImg: ProgramLookup
   kvmDevice: KvmDevice
   /** The functional KVM probe; null when it could not run (no /dev/kvm, no permission, no QEMU). */
-  probe: { usable: boolean; reason: string } | null
+  probe: { usable: boolean; reason: string; reasonText?: Message } | null
   cpuFlags: string[]
   modules: string[]
   uefi: UefiFirmware | null
@@ -59,7 +59,7 @@ export function buildHostReport(o: HostObservations): HostReport {
     diskItem(o.disk),
   ]
   const accelReason = usable
-    ? msg('host.accel.kvm', { reason: o.probe?.reason ?? msg('host.accel.tested') })
+    ? msg('host.accel.kvm', { reason: o.probe?.reasonText ?? o.probe?.reason ?? msg('host.accel.tested') })
     : msg('host.accel.tcg', { reason: kvm.reasonText, tcg: msg('host.tcg') })
   return {
     ok: o.qemu.status === 'found' && o.qemuImg.status === 'found',
@@ -175,13 +175,16 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
   }
   if (!o.probe.usable) {
     const cause = o.probe.reason
-    return warning(msg('host.kvm.notUsable'), cause, msg('host.kvm.fix.nested'), `${cause.charAt(0).toUpperCase()}${cause.slice(1)}`)
+    const sentence = `${cause.charAt(0).toUpperCase()}${cause.slice(1)}`
+    // The probe's reason is a clause; as the detail's first sentence it gets a lead-in.
+    const text = o.probe.reasonText
+    return warning(msg('host.kvm.notUsable'), text ?? cause, msg('host.kvm.fix.nested'), text === undefined ? sentence : msg('host.kvm.probeSentence', { reason: text }))
   }
   const works = msg('host.kvm.works')
   return {
     report: report(true, works),
     reasonText: works,
-    item: checkItem('kvm', 'ok', works, msg('host.kvm.worksDetail', { reason: o.probe.reason, facts })),
+    item: checkItem('kvm', 'ok', works, msg('host.kvm.worksDetail', { reason: o.probe.reasonText ?? o.probe.reason, facts })),
   }
 }
 
