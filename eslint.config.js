@@ -81,7 +81,14 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'the renderer reaches the main process only through the API client.' }],
           patterns: [
             { group: ['**/src-main/api/**'], message: 'the renderer may import only types from src-main/api.', allowTypeImports: true },
-            { group: ['**/src-main/core/**', '**/src-main/electron/**', '**/src-main/web/**', '**/src-main/cli/**', 'node:*'], message: 'the renderer talks only to the API.', allowTypeImports: false },
+            // One exception: the core's message catalogues (plain JSON), which the UI renders
+            // the core's errors and reports from (i18n/core-text.ts). Nothing else of the core.
+            { group: ['**/src-main/electron/**', '**/src-main/web/**', '**/src-main/cli/**', 'node:*'], message: 'the renderer talks only to the API.', allowTypeImports: false },
+            {
+              regex: 'src-main/core/(?!messages/(en|zh-CN)\\.json$)',
+              message: 'the renderer talks only to the API (of the core, only its message catalogues: src-main/core/messages/en.json, zh-CN.json).',
+              allowTypeImports: false,
+            },
           ],
         },
       ],

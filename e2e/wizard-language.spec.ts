@@ -54,6 +54,15 @@ async function expectNoEnglish(region: Locator): Promise<void> {
 test.describe('in Chinese', () => {
   test.use({ locale: 'zh-CN' })
 
+  test('what the server says of a missing ISO is said in Chinese, at the field', async ({ app, page }) => {
+    await app.open('#/new')
+    await page.getByLabel('ISO 文件').fill('/nonexistent/debian.iso')
+    await app.wizard.root.getByRole('button', { name: '下一步' }).click()
+    await expect(page.getByLabel('ISO 文件')).toHaveAccessibleDescription(
+      '/nonexistent/debian.iso 不存在。 请检查路径，或重新选择该文件。',
+    )
+  })
+
   test('the wizard follows the browser language and shows no English UI text', async ({
     app,
     page,

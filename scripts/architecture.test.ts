@@ -40,6 +40,15 @@ describe('layer rules', { timeout: 60_000 }, () => {
     expect(await messages(file, "import { ipcRenderer } from 'electron'\nexport const a = ipcRenderer\n")).toHaveLength(1)
   })
 
+  it('the renderer may import the core’s message catalogues, and nothing else of the core', async () => {
+    const file = 'src-renderer/src/x.ts'
+    expect(await messages(file, "import en from '../../src-main/core/messages/en.json'\nexport const a = en\n")).toHaveLength(0)
+    expect(await messages(file, "import zh from '../../src-main/core/messages/zh-CN.json'\nexport const a = zh\n")).toHaveLength(0)
+    expect(await messages(file, "import { msg } from '../../src-main/core/messages/message'\nexport const a = msg\n")).toHaveLength(1)
+    expect(await messages(file, "import x from '../../src-main/core/messages/en.json.js'\nexport const a = x\n")).toHaveLength(1)
+    expect(await messages(file, "import { VireoError } from '../../src-main/core/errors'\nexport const a = VireoError\n")).toHaveLength(1)
+  })
+
   it('the web host may not import the Electron door', async () => {
     expect(await messages('src-main/web/x.ts', "import { windowOptions } from '../electron/window-options'\nexport const a = windowOptions\n")).toHaveLength(1)
   })

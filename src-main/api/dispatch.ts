@@ -1,4 +1,4 @@
-import { VireoError, toErrorInfo, type ErrorInfo } from '../core/errors'
+import { VireoError, toErrorInfo, type ErrorInfo, msg } from '../core/errors'
 import { methods, type ApiHandlers, type MethodName } from './contract'
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: ErrorInfo }
@@ -15,7 +15,7 @@ export function createDispatcher(handlers: ApiHandlers) {
   return async function dispatch(method: unknown, params: unknown): Promise<Reply> {
     try {
       if (!isMethodName(method)) {
-        throw new VireoError('INVALID_INPUT', `Unknown method: ${String(method).slice(0, 64)}`)
+        throw new VireoError('INVALID_INPUT', msg('error.api.unknownMethod', { method: String(method).slice(0, 64) }))
       }
       const parsed = methods[method].safeParse(params ?? {})
       if (!parsed.success) {
@@ -23,7 +23,7 @@ export function createDispatcher(handlers: ApiHandlers) {
         const where = issue?.path.join('.') ?? ''
         throw new VireoError(
           'INVALID_INPUT',
-          `${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid'}`,
+          where === '' ? msg('error.verbatim', { text: issue?.message ?? 'invalid' }) : msg('error.api.invalidField', { field: where, problem: issue?.message ?? 'invalid' }),
           undefined,
           { field: where },
         )

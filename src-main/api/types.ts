@@ -14,6 +14,7 @@ import type { PauseRecord, StopRecord, VmState } from '../core/vms/vm-state'
 import type { ErrorCode, ErrorInfo } from '../core/errors'
 
 export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
+export type { Message, MessageKey, MessageParam } from '../core/errors'
 
 export type { CheckStatus, HostCheckItem } from '../core/host/types'
 export type { VmRef } from '../core/requests'

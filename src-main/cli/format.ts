@@ -1,58 +1,89 @@
 import type { HostReport, VmDetails, VmSnapshot, VmSummary } from '../api/types'
+import { msg, type Message } from '../core/errors'
 import { formatCommandLine } from '../core/exec'
+import { sayEnglish, type Say } from './language'
 
 const mark = { ok: '✓', warning: '!', error: '✗' } as const
 
-export function formatHost(report: HostReport): string {
+/** Text the core sent as a message, or its English words where a record predates messages. */
+function said(say: Say, text: Message | undefined, english: string): string {
+  return text === undefined ? english : say(text)
+}
+
+export function formatHost(report: HostReport, say: Say = sayEnglish): string {
+  const program = (label: string, info: HostReport['qemu']) =>
+    say(info ? msg('cli.host.program', { label, version: info.version, path: info.path }) : msg('cli.host.programMissing', { label }))
   const lines = [
-    `Accelerator: ${report.accel.toUpperCase()} — ${report.accelReason}`,
-    `QEMU: ${report.qemu ? `${report.qemu.version} (${report.qemu.path})` : 'not found'}`,
-    `qemu-img: ${report.qemuImg ? `${report.qemuImg.version} (${report.qemuImg.path})` : 'not found'}`,
-    `Memory: ${report.memory.availableMiB} MiB free of ${report.memory.totalMiB} MiB; ${report.cpus} cores`,
-    `Disk: ${(report.disk.freeBytes / 2 ** 30).toFixed(1)} GiB free at ${report.disk.path}`,
+    say(msg('cli.host.accel', { accel: report.accel.toUpperCase(), reason: said(say, report.accelReasonText, report.accelReason) })),
+    program('QEMU', report.qemu),
+    program('qemu-img', report.qemuImg),
+    say(msg('cli.host.memory', { available: report.memory.availableMiB, total: report.memory.totalMiB, cores: report.cpus })),
+    say(msg('cli.host.disk', { free: (report.disk.freeBytes / 2 ** 30).toFixed(1), path: report.disk.path })),
     '',
   ]
   for (const item of report.items) {
-    lines.push(`${mark[item.status]} ${item.title}`)
-    if (item.status !== 'ok') lines.push(`    ${item.detail}`)
-    if (item.fix && item.status !== 'ok') lines.push(`    → ${item.fix}`)
+    lines.push(`${mark[item.status]} ${said(say, item.titleText, item.title)}`)
+    if (item.status !== 'ok') lines.push(`    ${said(say, item.detailText, item.detail)}`)
+    if (item.fix && item.status !== 'ok') lines.push(`    → ${said(say, item.fixText, item.fix)}`)
   }
-  lines.push('', report.ok ? 'This machine can run VMs.' : 'This machine cannot run VMs yet; see the fixes above.')
+  lines.push('', say(msg(report.ok ? 'cli.host.canRun' : 'cli.host.cannotRun')))
   return lines.join('\n')
 }
 
-function stateText(vm: VmSummary): string {
-  if (vm.broken) return `broken: ${vm.broken}`
-  if (vm.state === 'crashed') return `crashed${vm.lastStop?.detail ? ` (${vm.lastStop.detail})` : ''}`
-  if (vm.state === 'paused' && vm.pause?.detail) return `paused (${vm.pause.detail})`
-  return vm.state
+function stateText(vm: VmSummary, say: Say): string {
+  if (vm.broken) return say(msg('cli.state.broken', { reason: vm.broken }))
+  const state = say(msg(`state.${vm.state}`))
+  const withDetail = (detail: string) => say(msg('cli.state.withDetail', { state, detail }))
+  if (vm.state === 'crashed' && vm.lastStop?.detail) return withDetail(said(say, vm.lastStop.detailText, vm.lastStop.detail))
+  if (vm.state === 'paused' && vm.pause?.detail) return withDetail(said(say, vm.pause.detailText, vm.pause.detail))
+  return state
 }
 
-export function formatVmList(vms: VmSummary[]): string {
-  if (vms.length === 0) return 'No VMs yet. Create one with: vireo create --name NAME --iso PATH'
-  const rows = vms.map((vm) => [vm.id, vm.name, stateText(vm), vm.accelInUse ?? vm.accel, `${vm.memoryMiB} MiB`, `${vm.cpus} vCPU`])
-  const header = ['ID', 'NAME', 'STATE', 'ACCEL', 'MEMORY', 'CPUS']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n')
+/** `name: state`, as the power commands answer. */
+export function formatVmState(vm: VmSummary, say: Say = sayEnglish): string {
+  return say(msg('cli.state.now', { name: vm.name, state: stateText(vm, say) }))
 }
 
-export function formatVm(vm: VmDetails): string {
+/** Columns as a terminal shows them: a CJK character takes two. */
+function width(text: string): number {
+  let n = 0
+  for (const c of text) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1
+  return n
+}
+
+export function formatVmList(vms: VmSummary[], say: Say = sayEnglish): string {
+  if (vms.length === 0) return say(msg('cli.list.empty'))
+  const rows = vms.map((vm) => [vm.id, vm.name, stateText(vm, say), vm.accelInUse ?? vm.accel, `${vm.memoryMiB} MiB`, say(msg('cli.list.vcpus', { count: vm.cpus }))])
+  const header = (['id', 'name', 'state', 'accel', 'memory', 'cpus'] as const).map((h) => say(msg(`cli.list.${h}`)))
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  return [header, ...rows]
+    .map((r) => r.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd())
+    .join('\n')
+}
+
+export function formatVm(vm: VmDetails, say: Say = sayEnglish): string {
   const lines = [
     `${vm.name} (${vm.id})`,
-    `  state:    ${stateText(vm)}`,
-    `  os:       ${vm.os?.name ?? 'unknown'}`,
-    `  memory:   ${vm.memoryMiB} MiB, ${vm.cpus} vCPUs, firmware ${vm.firmware}, accel ${vm.accelInUse ?? vm.accel}`,
-    `  cdrom:    ${vm.cdrom ?? '(empty)'}`,
-    `  folder:   ${vm.dir}`,
+    say(msg('cli.info.state', { state: stateText(vm, say) })),
+    say(msg('cli.info.os', { os: vm.os?.name ?? msg('cli.info.unknownOs') })),
+    say(msg('cli.info.hardware', { memory: vm.memoryMiB, cpus: vm.cpus, firmware: vm.firmware, accel: vm.accelInUse ?? vm.accel })),
+    say(msg('cli.info.cdrom', { cdrom: vm.cdrom ?? msg('cli.info.emptyCdrom') })),
+    say(msg('cli.info.folder', { path: vm.dir })),
     ...vm.disks.flatMap((d) => [
-      `  disk:     ${d.path} (${d.format}, ${d.bus}${d.virtualBytes ? `, ${(d.virtualBytes / 2 ** 30).toFixed(2)} GiB` : ''})`,
-      ...(d.backingFiles ?? []).map((b) => `            backing file: ${b}`),
+      say(
+        d.virtualBytes
+          ? msg('cli.info.diskSized', { path: d.path, format: d.format, bus: d.bus, size: (d.virtualBytes / 2 ** 30).toFixed(2) })
+          : msg('cli.info.disk', { path: d.path, format: d.format, bus: d.bus }),
+      ),
+      ...(d.backingFiles ?? []).map((b) => say(msg('cli.info.backingFile', { path: b }))),
     ]),
   ]
-  if (vm.lastStop) lines.push(`  stopped:  ${vm.lastStop.reason} at ${vm.lastStop.at}`)
+  if (vm.lastStop) lines.push(say(msg('cli.info.stopped', { reason: msg(`stopReason.${vm.lastStop.reason}`), at: vm.lastStop.at })))
   for (const l of vm.lastStop?.stderrTail ?? []) lines.push(`            ${l}`)
-  if (vm.launchProblems.length > 0) lines.push('', 'This VM cannot start now:')
-  for (const p of vm.launchProblems) lines.push(`  ✗ ${p.message}`, ...(p.hint ? [`    → ${p.hint}`] : []))
+  if (vm.launchProblems.length > 0) lines.push('', say(msg('cli.info.cannotStart')))
+  for (const p of vm.launchProblems) {
+    lines.push(`  ✗ ${said(say, p.messageText, p.message)}`, ...(p.hint ? [`    → ${said(say, p.hintText, p.hint)}`] : []))
+  }
   if (vm.argv) lines.push('', formatCommandLine(vm.argv))
   return lines.join('\n')
 }

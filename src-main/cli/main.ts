@@ -1,5 +1,4 @@
 import { parse, usage } from './args'
-import { report } from './report'
 
 /**
  * The `vireo` command. Each command's code is loaded only when it runs (a dynamic import, a
@@ -31,5 +30,6 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
-  (error: unknown) => (process.exitCode = report(error)),
+  // Loaded only on an error: `--help` does not pay for the core's messages.
+  async (error: unknown) => (process.exitCode = await (await import('./report')).report(error)),
 )

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { userInfo } from 'node:os'
 import { dirname } from 'node:path'
 import { execa } from 'execa'
-import { VireoError } from '../core/errors'
+import { msg, VireoError } from '../core/errors'
 import { writeFileAtomic } from '../core/fs-atomic'
 import { newToken } from '../web/auth'
 import { intOption, type CliValues } from './args'
@@ -36,8 +36,8 @@ export async function runService(rest: string[], values: CliValues): Promise<num
     default:
       throw new VireoError(
         'INVALID_INPUT',
-        action === undefined ? 'vireo service needs an action.' : `Unknown action “${action}”.`,
-        'Use vireo service install [--host H] [--port N], vireo service uninstall, or vireo service status.',
+        action === undefined ? msg('error.service.needsAction') : msg('error.service.unknownAction', { action }),
+        msg('error.service.actionsHint'),
       )
   }
 }
@@ -80,9 +80,15 @@ async function install(paths: Paths, user: string, values: CliValues): Promise<n
   if (!enable.ok) {
     throw new VireoError(
       'COMMAND_FAILED',
-      `The service is written but not started: systemd's user manager cannot be reached (${firstLine(enable.output)}).`,
-      `Where systemd runs, log in as ${user} (or enable lingering, below), then: systemctl --user daemon-reload && systemctl --user enable --now ${SERVICE}. ` +
-        `Without systemd, run it yourself: vireo web --host ${host} --port ${port} --token-file ${paths.tokenFile}. ${lingerAdvice(user)}.`,
+      msg('error.service.notStarted', { why: firstLine(enable.output) }),
+      msg('error.service.notStartedHint', {
+        user,
+        service: SERVICE,
+        host,
+        port,
+        tokenFile: paths.tokenFile,
+        linger: lingerAdvice(user),
+      }),
     )
   }
   console.log(`Started ${SERVICE}; it starts again with your user session.`)

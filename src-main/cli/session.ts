@@ -1,11 +1,12 @@
 import type { Input, MethodName, Result } from '../api/contract'
 import { createDispatcher } from '../api/dispatch'
 import type { VmRef, VmSummary } from '../api/types'
-import { VireoError } from '../core/errors'
+import { VireoError, msg } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import type { CliValues } from './args'
 import { showJobProgress } from './job-progress'
+import { localeLanguage, sayer, type Say } from './language'
 import { CallError } from './report'
 
 /** What a command works with: the core behind the one dispatcher, and how to print. */
@@ -20,6 +21,8 @@ export interface Session {
    * place a command turns what it was given into what a request names.
    */
   vmRef(ref: string | undefined, command: string): Promise<VmRef>
+  /** A message in the locale's language (English with --json, which programs read). */
+  say: Say
   /** Prints `json` with --json, else `text`. */
   out(json: unknown, text: string): void
 }
@@ -29,6 +32,7 @@ export async function withSession(
   values: CliValues,
   body: (s: Session) => Promise<number>,
 ): Promise<number> {
+  const say = await sayer(values.json ? 'en' : localeLanguage())
   const vireo = new Vireo({ paths: resolvePaths(), watch: false })
   const dispatch = createDispatcher(vireo)
   const call = async <M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>> => {
@@ -42,8 +46,9 @@ export async function withSession(
     vireo,
     call,
     connection,
+    say,
     async vmRef(ref, command) {
-      if (ref === undefined) throw new Error(`vireo ${command} needs a VM (a name or an id).`)
+      if (ref === undefined) throw new VireoError('INVALID_INPUT', msg('error.vm.needsVm', { command }))
       return { connection, id: findVm(await call('listVms', { connection }), ref).id }
     },
     out: (json, text) => console.log(values.json ? JSON.stringify(json, null, 2) : text),
@@ -66,8 +71,8 @@ function findVm(vms: VmSummary[], ref: string): VmSummary {
   if (byName.length > 1)
     throw new VireoError(
       'INVALID_INPUT',
-      `Several VMs are named “${ref}”.`,
-      'Use its id (see vireo list).',
+      msg('error.vm.severalNamed', { name: ref }),
+      msg('error.vm.severalNamedHint'),
     )
-  throw new VireoError('NOT_FOUND', `There is no VM named “${ref}”.`, 'See vireo list.')
+  throw new VireoError('NOT_FOUND', msg('error.vm.noneNamed', { name: ref }), msg('error.vm.noneNamedHint'))
 }

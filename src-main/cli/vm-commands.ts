@@ -2,29 +2,29 @@ import { writeFile } from 'node:fs/promises'
 import type { Input } from '../api/contract'
 import { readSettings, settingsFile } from '../core/settings'
 import { intOption, type CliValues } from './args'
-import { formatHost, formatVm, formatVmList } from './format'
+import { formatHost, formatVm, formatVmList, formatVmState } from './format'
 import { withSession } from './session'
 
 /** Every command that is one or two API calls and asks nothing: host, list, info, lifecycle. */
 export function runVmCommand(command: string, rest: string[], values: CliValues): Promise<number> {
-  return withSession(values, async ({ call, connection, vmRef: refOf, out }) => {
+  return withSession(values, async ({ call, connection, vmRef: refOf, out, say }) => {
     const vmRef = () => refOf(rest[0], command)
     switch (command) {
       case 'host': {
         if (rest[0] !== 'check') throw new Error('Did you mean: vireo host check')
         const report = await call('hostCheck', { connection, refresh: values.refresh ?? false })
-        out(report, formatHost(report))
+        out(report, formatHost(report, say))
         return report.ok ? 0 : 1
       }
       case 'list': {
         const vms = await call('listVms', { connection })
         if (values.names) console.log(vms.map((vm) => vm.name).join('\n'))
-        else out(vms, formatVmList(vms))
+        else out(vms, formatVmList(vms, say))
         return 0
       }
       case 'info': {
         const vm = await call('getVm', await vmRef())
-        out(vm, formatVm(vm))
+        out(vm, formatVm(vm, say))
         return 0
       }
       case 'create': {
@@ -49,13 +49,13 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
           } as const
         )[command]
         const vm = await call(method, await vmRef())
-        out(vm, `${vm.name}: ${vm.state}`)
+        out(vm, formatVmState(vm, say))
         return 0
       }
       case 'shutdown': {
         const timeoutSec = intOption(values, 'timeout') ?? 60
         const vm = await call('shutdownVm', { ...(await vmRef()), timeoutSec })
-        out(vm, `${vm.name}: ${vm.state}`)
+        out(vm, formatVmState(vm, say))
         return 0
       }
       case 'insert': {

@@ -1,14 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
-import { VireoError } from '../core/errors'
+import { VireoError, msg, type Message } from '../core/errors'
 import { newToken, userTokenProblem } from '../web/auth'
 
 /** Largest token file read (a token is a line; anything bigger is the wrong file). */
 const MAX_FILE_BYTES = 4096
 
-const howTo =
-  'Put a random token of at least 32 characters (e.g. from `openssl rand -hex 32`) in the ' +
-  'VIREO_TOKEN environment variable, or in a file only you can read, given with --token-file PATH; ' +
-  'or give neither, and `vireo web` makes one up and prints it in the URL.'
+const howTo = msg('error.web.howTo')
 
 /**
  * The web host's token: from `--token-file PATH` or `VIREO_TOKEN`, else a fresh random one.
@@ -21,26 +18,26 @@ export function webToken(
 ): string {
   if (options.token !== undefined) {
     throw refuse(
-      `--token is not accepted: a command line is visible to every user of this computer.`,
+      msg('error.web.noTokenOption'),
     )
   }
   const fromEnv = env.VIREO_TOKEN
   if (options.tokenFile !== undefined && fromEnv !== undefined) {
-    throw refuse('Both VIREO_TOKEN and --token-file are given.', 'Use one of them.')
+    throw refuse(msg('error.web.bothTokens'), msg('error.web.useOne'))
   }
   if (options.tokenFile !== undefined)
-    return checked(readTokenFile(options.tokenFile), `The token in ${options.tokenFile}`)
+    return checked(readTokenFile(options.tokenFile), msg('error.web.tokenInFile', { path: options.tokenFile }))
   if (fromEnv !== undefined) return checked(fromEnv, 'VIREO_TOKEN')
   return newToken()
 }
 
-function refuse(message: string, hint = howTo): VireoError {
+function refuse(message: Message, hint = howTo): VireoError {
   return new VireoError('INVALID_INPUT', message, hint)
 }
 
-function checked(token: string, source: string): string {
+function checked(token: string, source: string | Message): string {
   const problem = userTokenProblem(token)
-  if (problem !== null) throw refuse(`${source}: ${problem}`)
+  if (problem !== null) throw refuse(msg('error.web.tokenIn', { source, problem }))
   return token
 }
 
@@ -55,23 +52,23 @@ function readTokenFile(path: string): string {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error)
-    throw refuse(`The token file ${path} cannot be opened (${code}).`)
+    throw refuse(msg('error.web.fileUnopenable', { path, code }))
   }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile()) throw refuse(`The token file ${path} is not a regular file.`)
+    if (!st.isFile()) throw refuse(msg('error.web.fileNotRegular', { path }))
     if (st.uid !== process.getuid?.()) {
-      throw refuse(`The token file ${path} belongs to another user.`)
+      throw refuse(msg('error.web.fileOtherOwner', { path }))
     }
     if ((st.mode & 0o077) !== 0) {
       throw refuse(
-        `The token file ${path} can be read or changed by other users (mode ${(st.mode & 0o777).toString(8)}).`,
-        `Run: chmod 600 ${path}`,
+        msg('error.web.fileOpen', { path, mode: (st.mode & 0o777).toString(8) }),
+        msg('error.web.fileOpenHint', { path }),
       )
     }
     if (st.size > MAX_FILE_BYTES) {
       throw refuse(
-        `The token file ${path} is ${st.size} bytes: it should hold one line, the token.`,
+        msg('error.web.fileTooBig', { path, size: st.size }),
       )
     }
     const buffer = Buffer.alloc(MAX_FILE_BYTES)

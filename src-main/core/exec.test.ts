@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { VireoError } from './errors'
+import { VireoError, english } from './errors'
 import { commandFailure, formatCommandLine, installHint, mainMessage, runCommand } from './exec'
 
 // The program these tests run is Node itself (the runtime under test), so they need nothing
@@ -113,10 +113,10 @@ describe('runCommand', () => {
 
 describe('installHint', () => {
   it('names the Debian and Fedora packages of the QEMU programs', () => {
-    expect(installHint('qemu-img')).toContain('sudo apt install qemu-utils')
-    expect(installHint('qemu-img')).toContain('sudo dnf install qemu-img')
-    expect(installHint('/usr/bin/qemu-system-x86_64')).toContain('qemu-system-x86 (Debian')
-    expect(installHint('qemu-system-x86_64')).toContain('sudo dnf install qemu-kvm')
+    expect(english(installHint('qemu-img'))).toContain('sudo apt install qemu-utils')
+    expect(english(installHint('qemu-img'))).toContain('sudo dnf install qemu-img')
+    expect(english(installHint('/usr/bin/qemu-system-x86_64'))).toContain('qemu-system-x86 (Debian')
+    expect(english(installHint('qemu-system-x86_64'))).toContain('sudo dnf install qemu-kvm')
   })
 })
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { VireoError } from './errors'
+import { VireoError, msg, type Message } from './errors'
 
 /**
  * Runs an external program (qemu-img, QEMU) the one way Vireo does it: an argv array, never a
@@ -51,11 +51,10 @@ const packages: Record<string, { debian: string; fedora: string }> = {
 }
 
 /** How to install `program` (or `ovmf`, the UEFI firmware), as a sentence for a hint. */
-export function installHint(program: string): string {
+export function installHint(program: string): Message {
   const pkg = packages[basename(program)]
-  if (pkg === undefined)
-    return `Install ${basename(program)} with your distribution's package manager.`
-  return `Install it: sudo apt install ${pkg.debian} (Debian/Ubuntu) or sudo dnf install ${pkg.fedora} (Fedora).`
+  if (pkg === undefined) return msg('error.install.other', { program: basename(program) })
+  return msg('error.install.known', { debian: pkg.debian, fedora: pkg.fedora })
 }
 
 const TAIL_LINES = 20
@@ -76,7 +75,7 @@ export async function runCommand(
     ...fields,
   })
   if (options.signal?.aborted === true) {
-    throw new VireoError('COMMAND_FAILED', `${name} was cancelled.`, undefined, {
+    throw new VireoError('COMMAND_FAILED', msg('error.exec.cancelled', { program: name }), undefined, {
       ...failure({ cancelled: true }),
     })
   }
@@ -104,10 +103,10 @@ export async function runCommand(
   const stderrTail = lastLines(stderr, TAIL_LINES)
 
   if (result.code === 'ENOENT' && result.exitCode === undefined) {
-    const where = file.includes('/') ? `${file} does not exist` : 'not found on PATH'
+    const where = file.includes('/') ? msg('error.exec.fileAbsent', { file }) : msg('error.exec.notOnPath')
     throw new VireoError(
       'HOST_UNSUPPORTED',
-      `${name} is not installed (${where}).`,
+      msg('error.exec.notInstalled', { program: name, where }),
       installHint(name),
       {
         ...failure({}),
@@ -118,15 +117,15 @@ export async function runCommand(
   if (result.code === 'EACCES' && result.exitCode === undefined) {
     throw new VireoError(
       'COMMAND_FAILED',
-      `${file} could not be run: permission denied.`,
-      `Check that ${file} is an executable program.`,
+      msg('error.exec.permissionDenied', { file }),
+      msg('error.exec.permissionDeniedHint', { file }),
       {
         ...failure({}),
       },
     )
   }
   if (result.isCanceled) {
-    throw new VireoError('COMMAND_FAILED', `${name} was cancelled.`, undefined, {
+    throw new VireoError('COMMAND_FAILED', msg('error.exec.cancelled', { program: name }), undefined, {
       ...failure({ cancelled: true, signal: result.signal ?? null, stderrTail }),
     })
   }
@@ -134,7 +133,7 @@ export async function runCommand(
     const seconds = formatSeconds(options.timeoutMs ?? 0)
     throw new VireoError(
       'TIMEOUT',
-      `${name} did not finish within ${seconds} and was stopped.`,
+      msg('error.exec.timedOut', { program: name, time: seconds }),
       undefined,
       {
         ...failure({ signal: result.signal ?? null, stderrTail }),
@@ -146,15 +145,15 @@ export async function runCommand(
     // Killed by a signal someone else sent, or could not be started for another reason.
     const why =
       result.signal !== undefined
-        ? `it was killed by ${result.signal}`
-        : (result.shortMessage ?? 'unknown error')
-    throw new VireoError('COMMAND_FAILED', `${name} failed: ${why}.`, undefined, {
+        ? msg('error.exec.killedBy', { signal: result.signal })
+        : `${result.shortMessage ?? 'unknown error'}.`
+    throw new VireoError('COMMAND_FAILED', msg('error.exec.failed', { program: name, reason: why }), undefined, {
       ...failure({ signal: result.signal ?? null, stderrTail }),
     })
   }
   if (!(options.okExitCodes ?? [0]).includes(exitCode)) {
-    const reason = mainMessage(stderrTail, name) ?? `it exited with code ${exitCode}`
-    throw new VireoError('COMMAND_FAILED', `${name} failed: ${reason}`, undefined, {
+    const reason = mainMessage(stderrTail, name) ?? msg('error.exec.exitCode', { code: exitCode })
+    throw new VireoError('COMMAND_FAILED', msg('error.exec.failed', { program: name, reason }), undefined, {
       ...failure({ exitCode, stderrTail }),
     })
   }

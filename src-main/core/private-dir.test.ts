@@ -30,15 +30,15 @@ describe('the decision on one folder', () => {
   it('refuses a symlink (even to a folder of the user), a file, and a folder of another user', () => {
     expect(judgeOwnFolder({ ...dir, symlink: true, directory: false }, me)).toMatchObject({
       ok: false,
-      why: /symbolic link/,
+      why: { key: 'error.privateDir.symlink' },
     })
     expect(judgeOwnFolder({ ...dir, directory: false }, me)).toMatchObject({
       ok: false,
-      why: /not a folder/,
+      why: { key: 'error.privateDir.notFolder' },
     })
     expect(judgeOwnFolder({ ...dir, uid: me + 1 }, me)).toMatchObject({
       ok: false,
-      why: /another user/,
+      why: { key: 'error.privateDir.otherOwner' },
     })
   })
   it('trusts a base of the user or root, open only if sticky (as /tmp)', () => {
@@ -52,11 +52,11 @@ describe('the decision on one folder', () => {
     })
     expect(judgeBaseFolder({ ...dir, uid: 0, mode: 0o40777 }, 1000)).toMatchObject({
       ok: false,
-      why: /other users/,
+      why: { key: 'error.privateDir.writable' },
     })
     expect(judgeBaseFolder({ ...dir, uid: 1001, mode: 0o40700 }, 1000)).toMatchObject({
       ok: false,
-      why: /another user/,
+      why: { key: 'error.privateDir.otherOwner' },
     })
   })
 })

@@ -9,7 +9,7 @@ import {
   statSync,
 } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
-import { VireoError } from './errors'
+import { VireoError, msg, type Message } from './errors'
 
 /** What `lstat` says about one level of a path: the facts the decision below needs. */
 export interface FolderFacts {
@@ -19,7 +19,7 @@ export interface FolderFacts {
   mode: number
 }
 
-export type FolderVerdict = { ok: true; tighten: boolean } | { ok: false; why: string }
+export type FolderVerdict = { ok: true; tighten: boolean } | { ok: false; why: Message }
 
 /**
  * Whether a folder Vireo makes for itself (the per-user parent in the temp dir, the runtime
@@ -29,9 +29,9 @@ export type FolderVerdict = { ok: true; tighten: boolean } | { ok: false; why: s
  * nobody else can swap it meanwhile.
  */
 export function judgeOwnFolder(f: FolderFacts, uid: number): FolderVerdict {
-  if (f.symlink) return { ok: false, why: 'is a symbolic link, not a folder' }
-  if (!f.directory) return { ok: false, why: 'is not a folder' }
-  if (f.uid !== uid) return { ok: false, why: `belongs to another user (uid ${f.uid})` }
+  if (f.symlink) return { ok: false, why: msg('error.privateDir.symlink') }
+  if (!f.directory) return { ok: false, why: msg('error.privateDir.notFolder') }
+  if (f.uid !== uid) return { ok: false, why: msg('error.privateDir.otherOwner', { uid: f.uid }) }
   return { ok: true, tighten: (f.mode & 0o077) !== 0 }
 }
 
@@ -41,11 +41,11 @@ export function judgeOwnFolder(f: FolderFacts, uid: number): FolderVerdict {
  * it is sticky (as /tmp is: there only an entry's owner may rename or remove it).
  */
 export function judgeBaseFolder(f: FolderFacts, uid: number): FolderVerdict {
-  if (!f.directory) return { ok: false, why: 'is not a folder' }
+  if (!f.directory) return { ok: false, why: msg('error.privateDir.notFolder') }
   if (f.uid !== uid && f.uid !== 0)
-    return { ok: false, why: `belongs to another user (uid ${f.uid})` }
+    return { ok: false, why: msg('error.privateDir.otherOwner', { uid: f.uid }) }
   if ((f.mode & 0o022) !== 0 && (f.mode & 0o1000) === 0) {
-    return { ok: false, why: 'can be written by other users (and is not sticky, as /tmp is)' }
+    return { ok: false, why: msg('error.privateDir.writable') }
   }
   return { ok: true, tighten: false }
 }
@@ -55,11 +55,11 @@ function facts(path: string, follow: boolean): FolderFacts {
   return { symlink: st.isSymbolicLink(), directory: st.isDirectory(), uid: st.uid, mode: st.mode }
 }
 
-function refuse(dir: string, why: string): VireoError {
+function refuse(dir: string, why: Message): VireoError {
   return new VireoError(
     'HOST_UNSUPPORTED',
-    `${dir} ${why}, so Vireo will not keep its VM sockets there.`,
-    'Remove that folder (another user may have made it to intercept your VMs; if you cannot, ask an administrator), or set XDG_RUNTIME_DIR to a private folder of your own.',
+    msg('error.privateDir.refused', { path: dir, why }),
+    msg('error.privateDir.refusedHint'),
     { path: dir },
   )
 }
@@ -79,13 +79,13 @@ export function ensurePrivateDir(dir: string, base: string): void {
     // ending in a safe folder.
     const link = lstatSync(base)
     if (link.isSymbolicLink() && link.uid !== uid && link.uid !== 0) {
-      throw refuse(base, `is a symbolic link of another user (uid ${link.uid})`)
+      throw refuse(base, msg('error.privateDir.otherSymlink', { uid: link.uid }))
     }
     const verdict = judgeBaseFolder(facts(base, true), uid)
     if (!verdict.ok) throw refuse(base, verdict.why)
   } catch (error) {
     if (error instanceof VireoError) throw error
-    throw refuse(base, `cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+    throw refuse(base, msg('error.privateDir.unusable', { code: (error as NodeJS.ErrnoException).code ?? String(error) }))
   }
   let current = base
   for (const part of rel.split(sep).filter((p) => p !== '')) {
@@ -99,7 +99,7 @@ function ownFolder(dir: string, uid: number): void {
     mkdirSync(dir, { mode: 0o700 })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'EEXIST') throw refuse(dir, `cannot be made (${code ?? String(error)})`)
+    if (code !== 'EEXIST') throw refuse(dir, msg('error.privateDir.unmakeable', { code: code ?? String(error) }))
   }
   const verdict = judgeOwnFolder(facts(dir, false), uid)
   if (!verdict.ok) throw refuse(dir, verdict.why)
@@ -109,7 +109,7 @@ function ownFolder(dir: string, uid: number): void {
   const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW)
   try {
     const st = fstatSync(fd)
-    if (!st.isDirectory() || st.uid !== uid) throw refuse(dir, 'changed while Vireo checked it')
+    if (!st.isDirectory() || st.uid !== uid) throw refuse(dir, msg('error.privateDir.changed'))
     fchmodSync(fd, 0o700)
   } finally {
     closeSync(fd)

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
-import { VireoError } from './errors'
+import { msg, VireoError, type Message } from './errors'
 import { writeFileAtomic } from './fs-atomic'
 
 /**
@@ -39,21 +39,19 @@ export function readSettings(file: string = settingsFile()): Settings {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return settingsSchema.parse({})
-    throw broken(
-      file,
-      `it cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    )
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw broken(file, msg('error.settings.unreadable', { code }))
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    throw broken(file, 'it is not JSON')
+    throw broken(file, msg('error.settings.notJson'))
   }
   const parsed = settingsSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw broken(file, `${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`)
+    throw broken(file, msg('error.settings.invalid', { path: issue?.path.join('.') || 'the file', problem: issue?.message ?? 'invalid' }))
   }
   return parsed.data
 }
@@ -68,10 +66,6 @@ export async function writeSettings(
   await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`)
 }
 
-function broken(file: string, why: string): VireoError {
-  return new VireoError(
-    'INVALID_INPUT',
-    `The settings file ${file} is not usable: ${why}.`,
-    'Fix or delete that file (Vireo then uses its defaults), or change the settings from the app.',
-  )
+function broken(file: string, why: Message): VireoError {
+  return new VireoError('INVALID_INPUT', msg('error.settings.broken', { file, why }), msg('error.settings.brokenHint'))
 }

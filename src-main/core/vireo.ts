@@ -5,7 +5,7 @@ import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
 import { LocalBackend } from './backends/local-backend'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
-import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
+import { msg, toErrorInfo, VireoError, type ErrorInfo } from './errors'
 import { browse, browseRoots } from './files/file-browser'
 import { inspectIso, listIsoCandidates } from './os/iso-inspection'
 import type { VireoPaths } from './paths'
@@ -87,7 +87,7 @@ export class Vireo extends EventEmitter<EventMap> {
     for (const make of options.connections ?? []) {
       const backend = make(events)
       const { id } = backend.info()
-      if (this.backends.has(id)) throw new VireoError('ALREADY_EXISTS', `There are two connections named “${id}”.`, 'Give each connection its own id.')
+      if (this.backends.has(id)) throw new VireoError('ALREADY_EXISTS', msg('error.connection.duplicate', { id }), msg('error.connection.duplicateHint'))
       this.backends.set(id, backend)
     }
   }
@@ -137,8 +137,8 @@ export class Vireo extends EventEmitter<EventMap> {
     if (backend === undefined) {
       throw new VireoError(
         'NOT_FOUND',
-        `There is no connection “${connection}”.`,
-        `Use one of: ${[...this.backends.keys()].join(', ')} (listConnections; leave it out for ${LOCAL}).`,
+        msg('error.connection.unknown', { connection }),
+        msg('error.connection.unknownHint', { connections: [...this.backends.keys()].join(', '), local: LOCAL }),
         { field: 'connection' },
       )
     }

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { RequestTarget } from './request-target'
+import { msg, type Message } from '../core/errors'
 
 export const COOKIE_NAME = 'vireo_token'
 
@@ -16,20 +17,20 @@ export function newToken(): string {
  * an empty cookie in; one with other characters would not survive a cookie or the URL.
  * (The length rule is the CLI's, where a person picks a token: `userTokenProblem`.)
  */
-export function tokenProblem(token: string): string | null {
-  if (token === '') return 'The token is empty, which would turn authentication off.'
+export function tokenProblem(token: string): Message | null {
+  if (token === '') return msg('error.web.tokenEmpty')
   if (!/^[A-Za-z0-9._~+/=-]+$/.test(token)) {
-    return 'The token may hold only letters, digits and - . _ ~ + / =.'
+    return msg('error.web.tokenChars')
   }
   return null
 }
 
 /** `tokenProblem`, and at least MIN_TOKEN_LENGTH characters. */
-export function userTokenProblem(token: string): string | null {
+export function userTokenProblem(token: string): Message | null {
   const problem = tokenProblem(token)
   if (problem !== null) return problem
   if (token.length < MIN_TOKEN_LENGTH) {
-    return `The token is ${token.length} characters long; it needs at least ${MIN_TOKEN_LENGTH}.`
+    return msg('error.web.tokenShort', { length: token.length, min: MIN_TOKEN_LENGTH })
   }
   return null
 }

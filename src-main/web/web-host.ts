@@ -4,7 +4,7 @@ import { isIP } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { Reply } from '../api/dispatch'
 import type { EventSource } from '../api/wire'
-import { VireoError } from '../core/errors'
+import { VireoError, msg } from '../core/errors'
 import { serveApiSocket } from './api-socket'
 import { COOKIE_NAME, isAuthorized, isSameOrigin, requestToken, tokenProblem } from './auth'
 import { hostHeaderCheck, singleHost } from './host-header'
@@ -44,7 +44,7 @@ const text = { 'Content-Type': 'text/plain; charset=utf-8' }
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const problem = tokenProblem(options.token)
   if (problem !== null)
-    throw new VireoError('INVALID_INPUT', problem, 'Give the web host a random token.')
+    throw new VireoError('INVALID_INPUT', problem, msg('error.web.randomToken'))
   const apiSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
   // Known once it listens (port 0 is any free port); no request comes before.
   let hostAllowed: (header: string | undefined) => boolean = () => false
@@ -149,8 +149,8 @@ function listen(server: Server, host: string, port: number): Promise<void> {
         reject(
           new VireoError(
             'INVALID_INPUT',
-            `Port ${port} on ${host} is already in use.`,
-            'Choose another with --port N, or --port 0 for any free port.',
+            msg('error.web.portInUse', { port, host }),
+            msg('error.web.portInUseHint'),
           ),
         )
       } else reject(error)

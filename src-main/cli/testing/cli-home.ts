@@ -32,7 +32,8 @@ export interface CliHomeOptions {
 export function cliHome(at: string | CliHomeOptions = {}) {
   const options = typeof at === 'string' ? { prefix: at } : at
   const home = options.home ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'vireo-cli-'))
-  const env: Record<string, string> = { VIREO_HOME: home, ...options.env }
+  // English whatever the developer's locale, unless a test asks for another (cli-language).
+  const env: Record<string, string> = { VIREO_HOME: home, LC_ALL: 'C.UTF-8', ...options.env }
   const timeout = options.timeoutMs ?? 120_000
   const withEnv =
     (extra: Record<string, string>) =>

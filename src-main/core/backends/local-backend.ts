@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { VireoError } from '../errors'
+import { msg, VireoError } from '../errors'
 import { HostService } from '../host/host-service'
 import { pngSize } from '../images/png-size'
 import type { VireoPaths } from '../paths'
@@ -235,7 +235,7 @@ export class LocalBackend implements Backend {
   async consoleTarget(ref: VmRef): Promise<VncEndpoint> {
     const runtime = await this.supervisor.status(ref.id)
     if (runtime.state === 'stopped' || runtime.state === 'crashed') {
-      throw new VireoError('NOT_RUNNING', 'This VM is not running, so it has no console.', 'Start it first.')
+      throw new VireoError('NOT_RUNNING', msg('error.vm.noConsole'), msg('error.vm.startFirst'))
     }
     return this.supervisor.vncSocket(ref.id)
   }

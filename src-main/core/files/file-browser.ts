@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve, sep } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { readSettings, settingsFile } from '../settings'
 
 export interface BrowseEntry {
@@ -29,7 +29,7 @@ async function insideRoots(path: string, roots: string[]): Promise<string> {
   try {
     real = await realpath(path)
   } catch {
-    throw new VireoError('FILE_MISSING', `${path} does not exist.`, 'Choose another folder.')
+    throw new VireoError('FILE_MISSING', msg('error.files.missing', { path }), msg('error.files.chooseAnother'))
   }
   for (const root of roots) {
     const realRoot = await realpath(root).catch(() => root)
@@ -37,8 +37,8 @@ async function insideRoots(path: string, roots: string[]): Promise<string> {
   }
   throw new VireoError(
     'INVALID_INPUT',
-    `${path} is outside the folders Vireo may browse.`,
-    `Browse under ${roots.join(' or ')}, or add the folder to VIREO_ISO_DIRS.`,
+    msg('error.files.outside', { path }),
+    msg('error.files.outsideHint', { roots: roots.join(' or ') }),
   )
 }
 
@@ -50,7 +50,7 @@ export async function browse(
 ): Promise<{ dir: string; parent: string | null; roots: string[]; entries: BrowseEntry[] }> {
   const target = await insideRoots(dir ?? roots[0] ?? homedir(), roots)
   const names = await readdir(target, { withFileTypes: true }).catch(() => {
-    throw new VireoError('INVALID_INPUT', `${target} cannot be listed.`, 'Choose another folder.')
+    throw new VireoError('INVALID_INPUT', msg('error.files.unlistable', { path: target }), msg('error.files.chooseAnother'))
   })
   const entries: BrowseEntry[] = []
   for (const d of names) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, english, msg, type Message } from '../errors'
 import { commandFailure, runCommand } from '../exec'
 import { kvmProbeGuest, PROBE_EXIT_MISMATCH, PROBE_EXIT_OK, PROBE_MEMORY_MIB } from './probe-guest'
 
@@ -21,8 +21,9 @@ export interface ProbeOptions {
 export interface ProbeResult {
   /** The guest ran to completion and reported success. */
   ok: boolean
-  /** One sentence: what happened. */
+  /** One sentence: what happened (in English; reasonText as a message). */
   reason: string
+  reasonText: Message
   elapsedMs: number
 }
 
@@ -71,33 +72,27 @@ export async function probeAccelerator(options: ProbeOptions): Promise<ProbeResu
     })
     const ms = elapsed()
     if (!result.stdout.includes('OK')) {
-      return {
-        ok: false,
-        reason: 'the test guest exited without printing its success message',
-        elapsedMs: ms,
-      }
+      return { ok: false, ...said(msg('host.probe.noSuccess')), elapsedMs: ms }
     }
-    return { ok: true, reason: `a test guest ran in ${ms} ms`, elapsedMs: ms }
+    return { ok: true, ...said(msg('host.probe.ran', { ms })), elapsedMs: ms }
   } catch (error) {
-    return { ok: false, reason: failureReason(error, timeoutMs), elapsedMs: elapsed() }
+    return { ok: false, ...said(failureReason(error, timeoutMs)), elapsedMs: elapsed() }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-function failureReason(error: unknown, timeoutMs: number): string {
-  if (!(error instanceof VireoError)) return `the test could not run: ${String(error)}`
-  if (error.code === 'TIMEOUT') {
-    return `a test guest did not finish in ${formatMs(timeoutMs)} (nested virtualisation?)`
-  }
+function said(reason: Message): { reason: string; reasonText: Message } {
+  return { reason: english(reason), reasonText: reason }
+}
+
+function failureReason(error: unknown, timeoutMs: number): Message {
+  if (!(error instanceof VireoError)) return msg('host.probe.couldNotRun', { reason: String(error) })
+  if (error.code === 'TIMEOUT') return msg('host.probe.timeout', { time: formatMs(timeoutMs) })
   const failure = commandFailure(error)
-  if (failure?.exitCode === PROBE_EXIT_MISMATCH) {
-    return 'a test guest read back wrong values from memory it wrote with paging on'
-  }
-  if (failure?.exitCode === 0) {
-    return 'the test guest stopped without reporting (it crashed or reset)'
-  }
-  return `QEMU could not run the test guest: ${error.message}`
+  if (failure?.exitCode === PROBE_EXIT_MISMATCH) return msg('host.probe.mismatch')
+  if (failure?.exitCode === 0) return msg('host.probe.noReport')
+  return msg('host.probe.qemuFailed', { reason: error.text })
 }
 
 function formatMs(ms: number): string {

@@ -14,7 +14,7 @@ import {
   readVirtFlags,
 } from './host-facts'
 import { buildHostReport, type ProgramLookup } from './host-report'
-import { probeCacheKey, readProbeCache, writeProbeCache } from './probe-cache'
+import { probeCacheKey, readProbeCache, writeProbeCache, type ProbeAnswer } from './probe-cache'
 import { programFact, type FactsCache } from './program-facts'
 import { parseQemuVersion } from './proc-parsers'
 import type { HostReport } from './types'
@@ -69,7 +69,7 @@ export async function checkHost(options: CheckHostOptions): Promise<HostReport> 
 async function probeKvm(
   qemuPath: string,
   options: CheckHostOptions,
-): Promise<{ usable: boolean; reason: string }> {
+): Promise<ProbeAnswer> {
   const key = await probeCacheKey(await readBootId(), qemuPath)
   if (key !== null && options.refresh !== true) {
     const cached = await readProbeCache(options.paths.runtime, key)
@@ -88,7 +88,7 @@ async function probeKvm(
     timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     scratchDir,
   })
-  const answer = { usable: result.ok, reason: result.reason }
+  const answer: ProbeAnswer = { usable: result.ok, reason: result.reason, reasonText: result.reasonText }
   if (key !== null) await writeProbeCache(options.paths.runtime, key, answer, options.paths.runtimeBase)
   return answer
 }

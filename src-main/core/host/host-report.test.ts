@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { msg } from '../errors'
 import type { KvmDevice } from './host-facts'
 import { buildHostReport, type HostObservations } from './host-report'
 import type { HostCheckItem, HostReport } from './types'
@@ -182,7 +183,8 @@ describe('buildHostReport', () => {
 
   it('explains a KVM that is present but fails the functional probe, and chooses TCG', () => {
     const reason = 'a test guest did not finish in 5 s (nested virtualisation?)'
-    const r = buildHostReport(observe({ probe: { usable: false, reason }, cpuFlags: [] }))
+    const reasonText = msg('host.probe.timeout', { time: '5 s' })
+    const r = buildHostReport(observe({ probe: { usable: false, reason, reasonText }, cpuFlags: [] }))
     expect(r.ok).toBe(true)
     expect(r.accel).toBe('tcg')
     expect(r.kvm).toMatchObject({ present: true, permitted: true, usable: false })
@@ -194,8 +196,11 @@ describe('buildHostReport', () => {
       title: 'KVM is present but not usable',
     })
     expect(item(r, 'kvm').detail).toMatch(
-      /^A test guest did not finish in 5 s \(nested virtualisation\?\)\. VMs run with TCG/,
+      /^KVM test: a test guest did not finish in 5 s \(nested virtualisation\?\)\. VMs run with TCG/,
     )
+    // A probe answer cached before messages has the English only, and reads as it did.
+    const old = buildHostReport(observe({ probe: { usable: false, reason }, cpuFlags: [] }))
+    expect(item(old, 'kvm').detail).toMatch(/^A test guest did not finish in 5 s/)
   })
 
   it('warns about missing UEFI firmware, low memory and low disk space', () => {

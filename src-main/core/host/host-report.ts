@@ -1,3 +1,4 @@
+import { english, msg, type Message, type MessageParam } from '../errors'
 import { installHint } from '../exec'
 import { formatSize } from '../images/size'
 import type { KvmDevice } from './host-facts'
@@ -19,7 +20,7 @@ export interface HostObservations {
   qemuImg: ProgramLookup
   kvmDevice: KvmDevice
   /** The functional KVM probe; null when it could not run (no /dev/kvm, no permission, no QEMU). */
-  probe: { usable: boolean; reason: string } | null
+  probe: { usable: boolean; reason: string; reasonText?: Message } | null
   cpuFlags: string[]
   modules: string[]
   uefi: UefiFirmware | null
@@ -28,33 +29,43 @@ export interface HostObservations {
   disk: { path: string; freeBytes: number }
 }
 
-const TCG = 'Using TCG (software emulation, slower).'
 const LOW_MEMORY_MIB = 1024
 const LOW_DISK_BYTES = 10 * 1024 ** 3
+
+/** An item said as messages, with its English text beside them (for programs and logs). */
+function checkItem(id: string, status: HostCheckItem['status'], title: Message, detail: Message, fix?: Message): HostCheckItem {
+  return {
+    id,
+    status,
+    title: english(title),
+    detail: english(detail),
+    ...(fix === undefined ? {} : { fix: english(fix) }),
+    titleText: title,
+    detailText: detail,
+    ...(fix === undefined ? {} : { fixText: fix }),
+  }
+}
 
 export function buildHostReport(o: HostObservations): HostReport {
   const kvm = kvmVerdict(o)
   const usable = kvm.report.usable
   const items: HostCheckItem[] = [
-    programItem('qemu', 'QEMU', 'qemu-system-x86_64', o.qemu, 'run VMs'),
-    programItem('qemu-img', 'qemu-img', 'qemu-img', o.qemuImg, 'create or import disks'),
+    programItem('qemu', 'QEMU', 'qemu-system-x86_64', o.qemu, msg('host.program.purpose.qemu')),
+    programItem('qemu-img', 'qemu-img', 'qemu-img', o.qemuImg, msg('host.program.purpose.qemuImg')),
     kvm.item,
     firmwareItem(o.uefi),
     memoryItem(o.memory),
-    {
-      id: 'cpus',
-      status: 'ok',
-      title: `${o.cpus} CPU${o.cpus === 1 ? '' : 's'}`,
-      detail: `VMs can have up to ${o.cpus} virtual CPUs.`,
-    },
+    checkItem('cpus', 'ok', msg('host.cpus', { count: o.cpus }), msg('host.cpusDetail', { count: o.cpus })),
     diskItem(o.disk),
   ]
+  const accelReason = usable
+    ? msg('host.accel.kvm', { reason: o.probe?.reasonText ?? o.probe?.reason ?? msg('host.accel.tested') })
+    : msg('host.accel.tcg', { reason: kvm.reasonText, tcg: msg('host.tcg') })
   return {
     ok: o.qemu.status === 'found' && o.qemuImg.status === 'found',
     accel: usable ? 'kvm' : 'tcg',
-    accelReason: usable
-      ? `KVM works (${o.probe?.reason ?? 'tested'}).`
-      : `${kvm.report.reason}. ${TCG}`,
+    accelReason: english(accelReason),
+    accelReasonText: accelReason,
     kvm: kvm.report,
     qemu: o.qemu.status === 'found' ? o.qemu.info : null,
     qemuImg: o.qemuImg.status === 'found' ? o.qemuImg.info : null,
@@ -71,90 +82,73 @@ function programItem(
   label: string,
   program: string,
   lookup: ProgramLookup,
-  purpose: string,
+  purpose: Message,
 ): HostCheckItem {
   switch (lookup.status) {
     case 'found':
-      return {
-        id,
-        status: 'ok',
-        title: `${label} ${lookup.info.version}`,
-        detail: lookup.info.path,
-      }
+      return checkItem(id, 'ok', msg('host.program.found', { label, version: lookup.info.version }), msg('host.program.path', { path: lookup.info.path }))
     case 'missing':
-      return {
+      return checkItem(
         id,
-        status: 'error',
-        title: `${label} is not installed`,
-        detail: `${program} was not found on PATH; Vireo cannot ${purpose} without it.`,
-        fix: installHint(program),
-      }
+        'error',
+        msg('host.program.missing', { label }),
+        msg('host.program.missingDetail', { program, purpose }),
+        installHint(program),
+      )
     case 'broken':
-      return {
+      return checkItem(
         id,
-        status: 'error',
-        title: `${label} does not work`,
-        detail: `${lookup.path} is there but failed to run: ${lookup.message}`,
-        fix: `Reinstall it. ${installHint(program)}`,
-      }
+        'error',
+        msg('host.program.broken', { label }),
+        msg('host.program.brokenDetail', { path: lookup.path, reason: lookup.message }),
+        msg('host.program.reinstall', { install: installHint(program) }),
+      )
   }
 }
 
 interface KvmVerdict {
   report: KvmReport
+  reasonText: Message
   item: HostCheckItem
 }
 
 function kvmVerdict(o: HostObservations): KvmVerdict {
   const dev = o.kvmDevice
-  const facts = `CPU virtualisation flags: ${o.cpuFlags.join(', ') || 'none shown'}; KVM modules: ${o.modules.join(', ') || 'none listed'}.`
-  const report = (usable: boolean, reason: string): KvmReport => ({
+  const facts = msg('host.kvm.facts', {
+    flags: o.cpuFlags.join(', ') || msg('host.kvm.noFlags'),
+    modules: o.modules.join(', ') || msg('host.kvm.noModules'),
+  })
+  const report = (usable: boolean, reason: Message): KvmReport => ({
     present: dev.present,
     permitted: dev.permitted,
     usable,
-    reason,
+    reason: english(reason),
     cpuFlags: o.cpuFlags,
     modules: o.modules,
   })
-  // The reason reads "title: cause"; the item shows the title once, then the cause.
-  const warning = (title: string, cause: string, fix: string): KvmVerdict => ({
-    report: report(false, `${title}: ${cause}`),
-    item: {
-      id: 'kvm',
-      status: 'warning',
-      title,
-      detail: `${cause.charAt(0).toUpperCase()}${cause.slice(1)}. VMs run with TCG, QEMU's software emulation: they work, but many times slower. ${facts}`,
-      fix,
-    },
-  })
+  // The reason reads "title: cause"; the item shows the title once, then the cause (as a
+  // sentence: `sentence`, where the cause's first word needs a capital).
+  const warning = (title: Message, cause: MessageParam, fix: Message, sentence: MessageParam = cause): KvmVerdict => {
+    const reason = msg('host.kvm.reason', { title, cause })
+    return {
+      report: report(false, reason),
+      reasonText: reason,
+      item: checkItem('kvm', 'warning', title, msg('host.kvm.warningDetail', { cause: sentence, facts }), fix),
+    }
+  }
+  const notAvailable = msg('host.kvm.notAvailable')
   const moduleName = o.cpuFlags.includes('svm') ? 'kvm_amd' : 'kvm_intel'
-  const modprobe =
-    o.cpuFlags.length > 0
-      ? `sudo modprobe ${moduleName}`
-      : 'sudo modprobe kvm_intel (Intel) or sudo modprobe kvm_amd (AMD)'
+  const modprobe: MessageParam = o.cpuFlags.length > 0 ? `sudo modprobe ${moduleName}` : msg('host.kvm.fix.modprobeEither')
+  const loadModule = msg('host.kvm.fix.loadModule', { modprobe })
 
   // /dev/kvm appears when a vendor module (kvm_intel, kvm_amd) loads; `kvm` alone is not enough.
   const vendorModule = o.modules.some((m) => m === 'kvm_intel' || m === 'kvm_amd')
   if (!dev.present) {
     if (o.cpuFlags.length === 0 && !vendorModule) {
-      return warning(
-        'KVM is not available',
-        '/dev/kvm does not exist and the CPU shows no hardware virtualisation (VT-x/AMD-V)',
-        'Turn on Intel VT-x or AMD-V (SVM) in the computer’s firmware (BIOS/UEFI) setup. Inside a VM, enable nested virtualisation on the outer host.',
-      )
+      return warning(notAvailable, msg('host.kvm.cause.noDeviceNoFlags'), msg('host.kvm.fix.firmware'))
     }
-    if (!vendorModule) {
-      return warning(
-        'KVM is not available',
-        '/dev/kvm does not exist (the kvm module is not loaded)',
-        `Load the module: ${modprobe}. If that fails, turn on virtualisation in the firmware (BIOS/UEFI) setup.`,
-      )
-    }
-    return warning(
-      'KVM is not available',
-      '/dev/kvm does not exist although KVM modules are loaded',
-      'Reboot, or reinstall your distribution’s QEMU/KVM package so that /dev/kvm is created.',
-    )
+    if (!vendorModule) return warning(notAvailable, msg('host.kvm.cause.noModule'), loadModule)
+    return warning(notAvailable, msg('host.kvm.cause.noDeviceWithModules'), msg('host.kvm.fix.reboot'))
   }
 
   if (!dev.permitted) {
@@ -162,96 +156,57 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
       const group = dev.group !== null && dev.group !== 'root' ? dev.group : 'kvm'
       const fix =
         dev.userInGroup && !dev.sessionHasGroup
-          ? `You are already in group ${group}, but this login session started before that: log out and back in (or restart).`
-          : `Add yourself to group ${group}: sudo usermod -aG ${group} $USER, then log out and back in.`
-      return warning(
-        'No permission to use KVM',
-        'this user may not open /dev/kvm (permission denied)',
-        fix,
-      )
+          ? msg('host.kvm.fix.relogin', { group })
+          : msg('host.kvm.fix.addGroup', { group })
+      return warning(msg('host.kvm.noPermission'), msg('host.kvm.cause.denied'), fix, msg('host.kvm.cause.deniedSentence'))
     }
     if (dev.error === 'ENXIO' || dev.error === 'ENODEV') {
-      return warning(
-        'KVM is not available',
-        '/dev/kvm exists but no KVM driver is loaded',
-        `Load the module: ${modprobe}. If that fails, turn on virtualisation in the firmware (BIOS/UEFI) setup.`,
-      )
+      return warning(notAvailable, msg('host.kvm.cause.noDriver'), loadModule)
     }
     return warning(
-      'KVM is not available',
-      `/dev/kvm could not be opened (${dev.error ?? 'unknown error'})`,
-      'Check /dev/kvm and the kernel log (sudo dmesg | grep -i kvm).',
+      notAvailable,
+      msg('host.kvm.cause.openFailed', { error: dev.error ?? msg('host.kvm.cause.unknownError') }),
+      msg('host.kvm.fix.dmesg'),
     )
   }
 
   if (o.probe === null) {
-    return warning('KVM not tested', 'QEMU is not installed', installHint('qemu-system-x86_64'))
+    return warning(msg('host.kvm.notTested'), msg('host.kvm.cause.noQemu'), installHint('qemu-system-x86_64'))
   }
   if (!o.probe.usable) {
-    return warning(
-      'KVM is present but not usable',
-      o.probe.reason,
-      'Inside a VM, nested virtualisation is not working: enable it fully on the outer host (with EPT/NPT), or keep using TCG. On real hardware, update the firmware and kernel. Then check again (“Check again” in the app, or vireo host check --refresh).',
-    )
+    const cause = o.probe.reason
+    const sentence = `${cause.charAt(0).toUpperCase()}${cause.slice(1)}`
+    // The probe's reason is a clause; as the detail's first sentence it gets a lead-in.
+    const text = o.probe.reasonText
+    return warning(msg('host.kvm.notUsable'), text ?? cause, msg('host.kvm.fix.nested'), text === undefined ? sentence : msg('host.kvm.probeSentence', { reason: text }))
   }
+  const works = msg('host.kvm.works')
   return {
-    report: report(true, 'KVM works'),
-    item: {
-      id: 'kvm',
-      status: 'ok',
-      title: 'KVM works',
-      detail: `/dev/kvm opens and ${o.probe.reason} under KVM. ${facts}`,
-    },
+    report: report(true, works),
+    reasonText: works,
+    item: checkItem('kvm', 'ok', works, msg('host.kvm.worksDetail', { reason: o.probe.reasonText ?? o.probe.reason, facts })),
   }
 }
 
 function firmwareItem(uefi: UefiFirmware | null): HostCheckItem {
-  if (uefi !== null) {
-    return { id: 'firmware', status: 'ok', title: 'UEFI firmware (OVMF) found', detail: uefi.code }
-  }
-  return {
-    id: 'firmware',
-    status: 'warning',
-    title: 'UEFI firmware (OVMF) not found',
-    detail: 'VMs can boot with BIOS, but a VM set to UEFI cannot start.',
-    fix: installHint('ovmf'),
-  }
+  if (uefi !== null) return checkItem('firmware', 'ok', msg('host.firmware.found'), msg('host.program.path', { path: uefi.code }))
+  return checkItem('firmware', 'warning', msg('host.firmware.missing'), msg('host.firmware.missingDetail'), installHint('ovmf'))
 }
 
 function memoryItem(memory: { totalMiB: number; availableMiB: number }): HostCheckItem {
-  const figures = `${formatSize(memory.availableMiB * 1024 ** 2)} of ${formatSize(memory.totalMiB * 1024 ** 2)} available.`
+  const total = formatSize(memory.totalMiB * 1024 ** 2)
+  const figures = msg('host.memory.figures', { available: formatSize(memory.availableMiB * 1024 ** 2), total })
   if (memory.availableMiB < LOW_MEMORY_MIB) {
-    return {
-      id: 'memory',
-      status: 'warning',
-      title: 'Little free memory',
-      detail: figures,
-      fix: 'Close some programs, or give VMs less memory.',
-    }
+    return checkItem('memory', 'warning', msg('host.memory.low'), figures, msg('host.memory.lowFix'))
   }
-  return {
-    id: 'memory',
-    status: 'ok',
-    title: `${formatSize(memory.totalMiB * 1024 ** 2)} memory`,
-    detail: figures,
-  }
+  return checkItem('memory', 'ok', msg('host.memory.ok', { total }), figures)
 }
 
 function diskItem(disk: { path: string; freeBytes: number }): HostCheckItem {
-  const detail = `${formatSize(disk.freeBytes)} free at ${disk.path}.`
+  const free = formatSize(disk.freeBytes)
+  const detail = msg('host.disk.detail', { free, path: disk.path })
   if (disk.freeBytes < LOW_DISK_BYTES) {
-    return {
-      id: 'disk',
-      status: 'warning',
-      title: 'Little free disk space',
-      detail,
-      fix: 'Free some space, or set VIREO_HOME to a folder on a larger disk.',
-    }
+    return checkItem('disk', 'warning', msg('host.disk.low'), detail, msg('host.disk.lowFix'))
   }
-  return {
-    id: 'disk',
-    status: 'ok',
-    title: `${formatSize(disk.freeBytes)} free disk space`,
-    detail,
-  }
+  return checkItem('disk', 'ok', msg('host.disk.ok', { free }), detail)
 }

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { installHint } from '../exec'
 import type { VireoPaths } from '../paths'
 import type { HostCheckRequest } from '../requests'
@@ -37,7 +37,7 @@ export class HostService {
     if (report.qemu === null) {
       throw new VireoError(
         'HOST_UNSUPPORTED',
-        'QEMU is not installed.',
+        msg('error.host.qemuMissing'),
         installHint(QEMU_BINARY),
       )
     }
@@ -45,6 +45,7 @@ export class HostService {
       accel: report.accel,
       kvmUsable: report.kvm.usable,
       accelReason: report.accelReason,
+      accelReasonText: report.accelReasonText,
       uefi: report.firmware.uefi,
       sandbox: await qemuHasSandbox(report.qemu.path, factsCache(this.paths, refresh)),
     }

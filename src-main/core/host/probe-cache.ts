@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
+import type { Message } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
 import { ensurePrivateDir } from '../private-dir'
 
@@ -20,10 +21,19 @@ const cacheSchema = z.object({
   qemuSize: z.number(),
   usable: z.boolean(),
   reason: z.string(),
+  // The reason as a message (absent in a file from before messages: the English is shown).
+  reasonText: z.object({ key: z.string(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
   probedAt: z.string(),
 })
 
 export type ProbeCacheEntry = z.infer<typeof cacheSchema>
+
+/** What the probe said: usable or not, and why (English, and as a message). */
+export interface ProbeAnswer {
+  usable: boolean
+  reason: string
+  reasonText?: Message
+}
 
 /** What a cached result must match to be reused. */
 export interface ProbeCacheKey {
@@ -47,7 +57,7 @@ export async function probeCacheKey(
 export async function readProbeCache(
   runtimeDir: string,
   key: ProbeCacheKey,
-): Promise<{ usable: boolean; reason: string } | null> {
+): Promise<ProbeAnswer | null> {
   const text = await readFile(join(runtimeDir, PROBE_CACHE_FILE), 'utf8').catch(() => null)
   if (text === null) return null
   let parsed: unknown
@@ -64,14 +74,15 @@ export async function readProbeCache(
     e.qemuPath === key.qemuPath &&
     e.qemuMtimeMs === key.qemuMtimeMs &&
     e.qemuSize === key.qemuSize
-  return same ? { usable: e.usable, reason: e.reason } : null
+  if (!same) return null
+  return { usable: e.usable, reason: e.reason, ...(e.reasonText === undefined ? {} : { reasonText: e.reasonText as Message }) }
 }
 
 /** Records a probe result; a failure to write only costs a probe next time, so it is ignored. */
 export async function writeProbeCache(
   runtimeDir: string,
   key: ProbeCacheKey,
-  result: { usable: boolean; reason: string },
+  result: ProbeAnswer,
   /** The trusted folder the runtime folder is made in (default: its parent). */
   base = dirname(runtimeDir),
 ): Promise<void> {

@@ -2,6 +2,8 @@
  * What the host check reports: the core's own declarations, which the API's types
  * (src-main/api/types.ts) re-export, so the core imports nothing from the API.
  */
+import type { Message } from '../messages/message'
+
 export type CheckStatus = 'ok' | 'warning' | 'error'
 
 export interface HostCheckItem {
@@ -12,6 +14,10 @@ export interface HostCheckItem {
   detail: string
   /** What to do about it; absent when there is nothing to do. */
   fix?: string
+  /** title, detail and fix as messages, for a front end to say in its user's language. */
+  titleText: Message
+  detailText: Message
+  fixText?: Message
 }
 
 export interface KvmReport {
@@ -44,6 +50,7 @@ export interface HostReport {
   /** What Vireo uses for a VM whose accelerator is 'auto'. */
   accel: 'kvm' | 'tcg'
   accelReason: string
+  accelReasonText: Message
   kvm: KvmReport
   qemu: ProgramInfo | null
   qemuImg: ProgramInfo | null

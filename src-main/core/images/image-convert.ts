@@ -1,6 +1,6 @@
 import { realpath, rm } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve, sep } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { runCommand } from '../exec'
 import { reserve } from './image-create'
 import {
@@ -50,15 +50,15 @@ export async function convertImage(options: ConvertImageOptions): Promise<ImageI
   if (info.encrypted) {
     throw new VireoError(
       'INVALID_INPUT',
-      `${source} is encrypted; Vireo cannot import encrypted images.`,
-      'Decrypt it first (qemu-img convert with --object secret,…).',
+      msg('error.image.encrypted', { path: source }),
+      msg('error.image.encryptedHint'),
     )
   }
   if (info.backingError !== null) {
     throw new VireoError(
       'FILE_MISSING',
-      `${source} depends on a backing file that cannot be read: ${info.backingError}`,
-      'Put the backing file where the image expects it, or import a flattened copy.',
+      msg('error.image.backingUnreadable', { path: source, reason: info.backingError }),
+      msg('error.image.backingUnreadableHint'),
       { path: source },
     )
   }
@@ -68,7 +68,7 @@ export async function convertImage(options: ConvertImageOptions): Promise<ImageI
   await reserve(target)
   try {
     const needed = info.chain.reduce((sum, e) => sum + (e.actualBytes ?? e.virtualBytes), 0)
-    await ensureFreeSpace(target, needed, 'the imported disk')
+    await ensureFreeSpace(target, needed, msg('error.image.what.imported'))
     const progress = progressParser(options.onProgress ?? (() => undefined))
     await runCommand(
       QEMU_IMG,
@@ -92,8 +92,8 @@ function checkImportFormat(format: string, source: string): ImportFormat {
   if (known === undefined) {
     throw new VireoError(
       'INVALID_INPUT',
-      `${source} is a ${format} image; Vireo imports ${importFormats.join(', ')}.`,
-      'Convert it to qcow2 with qemu-img first.',
+      msg('error.image.formatNotImported', { path: source, format, formats: importFormats.join(', ') }),
+      msg('error.image.formatNotImportedHint'),
       { path: source, format },
     )
   }
@@ -123,8 +123,8 @@ async function checkFilesInFolder(info: ImageInfo, source: string): Promise<void
     if (!inside) {
       throw new VireoError(
         'INVALID_INPUT',
-        `${source} reads another file outside its folder: ${file}. An untrusted image could use this to copy files from this computer.`,
-        'If you trust this image, import it with external files allowed, or put the files it needs beside it.',
+        msg('error.image.externalFile', { path: source, file }),
+        msg('error.image.externalFileHint'),
         { path: source, externalFile: file },
       )
     }

@@ -1,6 +1,6 @@
 import { open, rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { runCommand } from '../exec'
 import { type DiskImageFormat, type ImageInfo, imageInfo } from './image-info'
 import { diskSizeBytes, ensureFolder, ensureFreeSpace } from './image-space'
@@ -26,7 +26,7 @@ export async function createImage(options: CreateImageOptions): Promise<ImageInf
   await ensureFolder(path)
   await reserve(path)
   try {
-    await ensureFreeSpace(path, size, 'the new disk')
+    await ensureFreeSpace(path, size, msg('error.image.what.new'))
     // preallocation=off: blocks are allocated as the guest writes them.
     await runCommand(
       QEMU_IMG,
@@ -55,24 +55,24 @@ export async function reserve(path: string): Promise<void> {
     if (errnoOf(error) === 'EEXIST') {
       throw new VireoError(
         'ALREADY_EXISTS',
-        `${path} already exists; Vireo does not overwrite existing files.`,
-        'Choose another name, or move the existing file away first.',
+        msg('error.image.exists', { path }),
+        msg('error.image.existsHint'),
         { path },
       )
     }
     if (errnoOf(error) === 'EACCES' || errnoOf(error) === 'EROFS') {
       throw new VireoError(
         'COMMAND_FAILED',
-        `Cannot create ${path}: ${errnoOf(error) === 'EROFS' ? 'read-only file system' : 'permission denied'}.`,
-        'Choose a folder you may write to.',
+        msg('error.image.cannotCreate', { path, why: msg(errnoOf(error) === 'EROFS' ? 'error.image.readOnly' : 'error.store.permissionDenied') }),
+        msg('error.image.cannotCreateHint'),
         { path },
       )
     }
     if (errnoOf(error) === 'ENOSPC') {
       throw new VireoError(
         'NO_SPACE',
-        `The disk holding ${path} is full.`,
-        'Free some space, or choose another folder.',
+        msg('error.image.diskFull', { path }),
+        msg('error.image.diskFullHint'),
         { path },
       )
     }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { mainMessage, runCommand } from '../exec'
 import { imageCommandError, imageLockedError, isLockFailure, QEMU_IMG } from './qemu-img-errors'
 import type { ImageSnapshot } from './types'
@@ -154,7 +154,7 @@ export function parseInfoJson(stdout: string): RawChainEntry[] {
   try {
     data = JSON.parse(stdout)
   } catch {
-    throw new VireoError('COMMAND_FAILED', 'qemu-img info did not answer in JSON.', undefined, {
+    throw new VireoError('COMMAND_FAILED', msg('error.image.infoNotJson'), undefined, {
       stdout: stdout.slice(0, 2000),
     })
   }
@@ -162,7 +162,7 @@ export function parseInfoJson(stdout: string): RawChainEntry[] {
   if (!parsed.success) {
     throw new VireoError(
       'COMMAND_FAILED',
-      `qemu-img info answered in an unexpected form: ${parsed.error.message}`,
+      msg('error.image.infoUnexpected', { reason: parsed.error.message }),
     )
   }
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data]
@@ -178,7 +178,7 @@ function toImageInfo(
   const top = raw[0]
   const first = chain[0]
   if (top === undefined || first === undefined)
-    throw new VireoError('COMMAND_FAILED', 'qemu-img info described no image.')
+    throw new VireoError('COMMAND_FAILED', msg('error.image.infoEmpty'))
   return {
     ...first,
     path,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { runCommand } from '../exec'
 import { type DiskImageFormat, type ImageInfo, imageInfo } from './image-info'
 import { diskSizeBytes, ensureFreeSpace } from './image-space'
@@ -25,13 +25,13 @@ export async function resizeImage(
   if (size < before.virtualBytes) {
     throw new VireoError(
       'INVALID_INPUT',
-      `Disks can only grow: ${file} is ${formatSize(before.virtualBytes)}, and shrinking it to ${formatSize(size)} would destroy the data at its end.`,
-      `Choose a size of at least ${formatSize(before.virtualBytes)}.`,
+      msg('error.image.shrink', { path: file, current: formatSize(before.virtualBytes), size: formatSize(size) }),
+      msg('error.image.shrinkHint', { current: formatSize(before.virtualBytes) }),
       { path: file, currentBytes: before.virtualBytes, requestedBytes: size },
     )
   }
   if (size === before.virtualBytes) return before
-  await ensureFreeSpace(file, size - before.virtualBytes, 'growing the disk')
+  await ensureFreeSpace(file, size - before.virtualBytes, msg('error.image.what.growing'))
   try {
     await runCommand(QEMU_IMG, ['resize', '-q', '-f', format, '--', file, String(size)], {
       timeoutMs: RESIZE_TIMEOUT_MS,

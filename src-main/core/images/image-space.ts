@@ -1,17 +1,17 @@
 import { stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg, type Message } from '../errors'
 import { freeDiskSpace } from '../host/host-facts'
 import { formatSize, MAX_DISK_BYTES } from './size'
 
 /** Checks that `bytes` fit in the free space of the folder that will hold `path`. */
-export async function ensureFreeSpace(path: string, bytes: number, what: string): Promise<void> {
+export async function ensureFreeSpace(path: string, bytes: number, what: Message): Promise<void> {
   const { path: at, freeBytes } = await freeDiskSpace(dirname(path))
   if (bytes > freeBytes) {
     throw new VireoError(
       'NO_SPACE',
-      `Not enough disk space: ${what} needs up to ${formatSize(bytes)}, but ${at} has ${formatSize(freeBytes)} free.`,
-      'Choose a smaller size, free some space, or put VMs on a larger disk (VIREO_HOME).',
+      msg('error.image.notEnoughSpace', { what, needed: formatSize(bytes), path: at, free: formatSize(freeBytes) }),
+      msg('error.image.notEnoughSpaceHint'),
       { path, neededBytes: bytes, freeBytes, folder: at },
     )
   }
@@ -24,8 +24,8 @@ export async function ensureFolder(path: string): Promise<void> {
   if (st === null || !st.isDirectory()) {
     throw new VireoError(
       'NOT_FOUND',
-      `The folder ${folder} does not exist.`,
-      'Choose an existing folder.',
+      msg('error.image.folderMissing', { path: folder }),
+      msg('error.image.folderMissingHint'),
       {
         path,
       },
@@ -38,14 +38,14 @@ export function diskSizeBytes(sizeBytes: number): number {
   if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) {
     throw new VireoError(
       'INVALID_INPUT',
-      `A disk size must be a whole number of bytes above zero (got ${sizeBytes}).`,
+      msg('error.image.badByteSize', { size: sizeBytes }),
     )
   }
   if (sizeBytes > MAX_DISK_BYTES) {
     throw new VireoError(
       'INVALID_INPUT',
-      `${formatSize(sizeBytes)} is too large: the most is ${formatSize(MAX_DISK_BYTES)}.`,
-      `Choose a size up to ${formatSize(MAX_DISK_BYTES)}.`,
+      msg('error.image.tooLarge', { size: formatSize(sizeBytes), max: formatSize(MAX_DISK_BYTES) }),
+      msg('error.image.tooLargeHint', { max: formatSize(MAX_DISK_BYTES) }),
     )
   }
   return Math.ceil(sizeBytes / 512) * 512

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { commandFailure } from '../exec'
 
 /**
@@ -18,8 +18,8 @@ export function isLockFailure(error: unknown): boolean {
 export function imageLockedError(path: string, cause?: unknown): VireoError {
   return new VireoError(
     'IMAGE_LOCKED',
-    `The disk image ${path} is in use by another program (probably a running VM), so it cannot be changed now.`,
-    'Shut down the VM or program that uses it, then try again. Its details can still be read while it is in use.',
+    msg('error.image.locked', { path }),
+    msg('error.image.lockedHint'),
     { path, ...commandDetails(cause) },
   )
 }
@@ -33,8 +33,8 @@ export function imageCommandError(error: unknown, path: string): unknown {
   if (/No space left on device|Disk quota exceeded/.test(text)) {
     return new VireoError(
       'NO_SPACE',
-      `The disk holding ${path} is full.`,
-      'Free some space, or choose another folder.',
+      msg('error.image.diskFull', { path }),
+      msg('error.image.diskFullHint'),
       { path, ...commandDetails(error) },
     )
   }
@@ -45,8 +45,8 @@ export function imageCommandError(error: unknown, path: string): unknown {
   ) {
     return new VireoError(
       'FILE_MISSING',
-      `The disk image ${path} does not exist.`,
-      'Check the path.',
+      msg('error.image.missing', { path }),
+      msg('error.image.checkPath'),
       {
         path,
         ...commandDetails(error),
@@ -57,16 +57,16 @@ export function imageCommandError(error: unknown, path: string): unknown {
   if (wrongFormat !== null) {
     return new VireoError(
       'INVALID_INPUT',
-      `${path} is not a ${wrongFormat[1] ?? ''} image.`,
-      'Check the file, or leave the format out to have it detected.',
+      msg('error.image.wrongFormat', { path, format: wrongFormat[1] ?? '' }),
+      msg('error.image.wrongFormatHint'),
       { path, ...commandDetails(error) },
     )
   }
   if (/Permission denied/.test(text)) {
     return new VireoError(
       'COMMAND_FAILED',
-      `Permission denied on ${path}: ${error.message.replace(/^qemu-img failed: /, '')}`,
-      'Check that you may read (and, to change it, write) the file and its folder.',
+      msg('error.image.permissionDenied', { path, reason: error.text.params?.['reason'] ?? error.message }),
+      msg('error.image.permissionDeniedHint'),
       { path, ...commandDetails(error) },
     )
   }

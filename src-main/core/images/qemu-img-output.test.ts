@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { progressParser } from './image-convert'
 import { parseInfoJson } from './image-info'
 import { imageCommandError, isLockFailure } from './qemu-img-errors'
@@ -62,7 +62,7 @@ describe('parseInfoJson', () => {
 
 describe('qemu-img errors', () => {
   const failed = (stderrTail: string[]): VireoError =>
-    new VireoError('COMMAND_FAILED', 'qemu-img failed: …', undefined, {
+    new VireoError('COMMAND_FAILED', msg('error.exec.failed', { program: 'qemu-img', reason: '…' }), undefined, {
       command: ['qemu-img'],
       commandLine: 'qemu-img',
       exitCode: 1,

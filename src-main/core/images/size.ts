@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg, type Message } from '../errors'
 
 /**
  * Sizes as people type them: `20G`, `20GiB`, `512M`, `1.5T`, `1073741824`. Units are binary,
@@ -14,7 +14,7 @@ export const MAX_DISK_BYTES = 64 * TiB
 
 const unitPowers = ['', 'k', 'm', 'g', 't', 'p', 'e', 'z', 'y']
 
-const HINT = 'Write a number and a unit, such as 20G, 512M or 1.5T (G means GiB).'
+const HINT = msg('error.size.hint')
 
 export interface SizeLimits {
   /** Smallest accepted size in bytes; 1 if unset. */
@@ -31,31 +31,31 @@ export function parseSize(text: string, limits: SizeLimits = {}): number {
   const min = limits.min ?? 1
   const max = limits.max ?? MAX_DISK_BYTES
   const input = text.trim()
-  const invalid = (message: string, hint = HINT): VireoError =>
+  const invalid = (message: Message, hint = HINT): VireoError =>
     new VireoError('INVALID_INPUT', message, hint, { value: text })
 
-  if (input === '') throw invalid('No size given.')
-  if (input.startsWith('-')) throw invalid(`“${input}” is negative; a size must be more than zero.`)
+  if (input === '') throw invalid(msg('error.size.none'))
+  if (input.startsWith('-')) throw invalid(msg('error.size.negative', { input }))
   const m = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgtpezy]?)(i?b)?$/i.exec(input)
   const unit = (m?.[2] ?? '').toLowerCase()
   if (m === null || (unit === '' && m[3] !== undefined && m[3].toLowerCase() !== 'b')) {
-    throw invalid(`“${input}” is not a size.`)
+    throw invalid(msg('error.size.unreadable', { input }))
   }
   const power = unitPowers.indexOf(unit)
   const number = Number(m[1])
   let bytes = number * 1024 ** power
   if (!Number.isInteger(bytes)) bytes = Math.round(bytes / MiB) * MiB
-  if (number === 0) throw invalid('A size of zero makes no sense; a size must be more than zero.')
+  if (number === 0) throw invalid(msg('error.size.zero'))
   if (bytes > max) {
     throw invalid(
-      `${input} is too large: the most is ${formatSize(max)}.`,
-      `Choose a size up to ${formatSize(max)}.`,
+      msg('error.image.tooLarge', { size: input, max: formatSize(max) }),
+      msg('error.image.tooLargeHint', { max: formatSize(max) }),
     )
   }
   if (bytes < min || bytes === 0) {
     throw invalid(
-      `${input} is too small: the least is ${formatSize(min)}.`,
-      `Choose at least ${formatSize(min)}.`,
+      msg('error.size.tooSmall', { size: input, min: formatSize(min) }),
+      msg('error.size.tooSmallHint', { min: formatSize(min) }),
     )
   }
   return bytes

@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { browseRoots, findIsoFiles } from '../files/file-browser'
 import type { IsoInspection } from '../types'
 import { readIsoLabel } from './iso-label'
@@ -8,7 +8,7 @@ import { detectOs, genericLinux } from './os-catalog'
 /** What an ISO is: its size, its volume label, the OS it installs and what that OS needs. */
 export async function inspectIso(path: string): Promise<IsoInspection> {
   if (!isAbsolute(path)) {
-    throw new VireoError('INVALID_INPUT', `“${path}” is not an absolute path.`, 'Give the full path, starting with /.', { field: 'path' })
+    throw new VireoError('INVALID_INPUT', msg('error.iso.notAbsolute', { path }), msg('error.iso.notAbsoluteHint'), { field: 'path' })
   }
   const { label, sizeBytes } = await readIsoLabel(path)
   const os = detectOs(label)

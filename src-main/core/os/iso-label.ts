@@ -1,6 +1,6 @@
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 
 /**
  * Reads an ISO 9660 image's volume label from its Primary Volume Descriptor (sector 16):
@@ -20,10 +20,10 @@ export async function readIsoLabel(path: string): Promise<{ label: string | null
   try {
     const st = await file.stat()
     if (st.isDirectory()) {
-      throw new VireoError('INVALID_INPUT', `${path} is a folder, not an ISO file.`, 'Choose the .iso file inside it.')
+      throw new VireoError('INVALID_INPUT', msg('error.iso.folder', { path }), msg('error.iso.folderHint'))
     }
     if (!st.isFile() && !st.isBlockDevice()) {
-      throw new VireoError('INVALID_INPUT', `${path} is not a file (a pipe, socket or character device), so it cannot be an ISO.`, 'Choose an installer .iso file.')
+      throw new VireoError('INVALID_INPUT', msg('error.iso.notFile', { path }), msg('error.iso.chooseIso'))
     }
     const pvd = Buffer.alloc(SECTOR)
     const { bytesRead } = await file.read(pvd, 0, SECTOR, PVD_OFFSET)
@@ -31,8 +31,8 @@ export async function readIsoLabel(path: string): Promise<{ label: string | null
     if (bytesRead < 72 || pvd[0] !== 1 || pvd.toString('latin1', 1, 6) !== 'CD001') {
       throw new VireoError(
         'INVALID_INPUT',
-        `${path} is not an ISO image (no ISO 9660 volume descriptor).`,
-        'Choose an installer .iso file. To use an existing disk image, choose “Import a disk image” instead.',
+        msg('error.iso.notIso', { path }),
+        msg('error.iso.notIsoHint'),
       )
     }
     // Bytes 40–71: the volume identifier, padded with spaces.
@@ -49,13 +49,13 @@ export async function readIsoLabel(path: string): Promise<{ label: string | null
 function fileError(path: string, error: unknown): VireoError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT') {
-    return new VireoError('FILE_MISSING', `${path} does not exist.`, 'Check the path, or choose the file again.')
+    return new VireoError('FILE_MISSING', msg('error.iso.missing', { path }), msg('error.iso.missingHint'))
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new VireoError('INVALID_INPUT', `${path} cannot be read (permission denied).`, 'Make the file readable by your user, or copy it somewhere you own.')
+    return new VireoError('INVALID_INPUT', msg('error.iso.unreadable', { path }), msg('error.iso.unreadableHint'))
   }
   if (code === 'EISDIR') {
-    return new VireoError('INVALID_INPUT', `${path} is a folder, not an ISO file.`, 'Choose the .iso file inside it.')
+    return new VireoError('INVALID_INPUT', msg('error.iso.folder', { path }), msg('error.iso.folderHint'))
   }
-  return new VireoError('INVALID_INPUT', `${path} cannot be read (${code ?? 'error'}).`)
+  return new VireoError('INVALID_INPUT', msg('error.iso.readError', { path, code: code ?? 'error' }))
 }

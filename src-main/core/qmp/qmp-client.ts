@@ -2,7 +2,7 @@
 // framing is apart, in qmp-protocol.ts.
 import { EventEmitter } from 'node:events'
 import { createConnection, type Socket } from 'node:net'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import {
   LineSplitter,
   formatQmpCommand,
@@ -90,12 +90,12 @@ export class QmpClient {
           this.closing
             ? new VireoError(
                 'NOT_RUNNING',
-                `The QMP connection was closed before “${p.command}” was answered.`,
+                msg('error.qmp.closedBeforeAnswer', { command: p.command }),
               )
             : new VireoError(
                 'NOT_RUNNING',
-                `QEMU closed its QMP connection before answering “${p.command}”.`,
-                'The VM has stopped (it was shut down, or QEMU exited or was killed).',
+                msg('error.qmp.qemuClosed', { command: p.command }),
+                msg('error.qmp.qemuClosedHint'),
                 { command: p.command },
               ),
         )
@@ -153,7 +153,7 @@ export class QmpClient {
   ): Promise<T> {
     if (!this.isOpen) {
       return Promise.reject(
-        new VireoError('NOT_RUNNING', `The QMP connection is closed; “${command}” was not sent.`),
+        new VireoError('NOT_RUNNING', msg('error.qmp.notSent', { command })),
       )
     }
     const id = this.nextId++
@@ -164,8 +164,8 @@ export class QmpClient {
         reject(
           new VireoError(
             'TIMEOUT',
-            `QEMU did not answer “${command}” within ${formatMs(timeoutMs)}.`,
-            'QEMU may be hung or very busy. Try again, or force the VM off.',
+            msg('error.qmp.noAnswer', { command, time: formatMs(timeoutMs) }),
+            msg('error.qmp.noAnswerHint'),
             { command },
           ),
         )
@@ -210,8 +210,8 @@ export class QmpClient {
         reject(
           new VireoError(
             'TIMEOUT',
-            `QEMU did not greet on ${this.socketPath} within ${formatMs(timeoutMs)}.`,
-            'Another program may hold this QMP connection (QEMU serves one at a time), or QEMU is hung.',
+            msg('error.qmp.noGreeting', { path: this.socketPath, time: formatMs(timeoutMs) }),
+            msg('error.qmp.noGreetingHint'),
           ),
         )
       }, timeoutMs)
@@ -268,7 +268,7 @@ export class QmpClient {
           p.reject(
             new VireoError(
               'QMP_ERROR',
-              `QEMU refused “${p.command}”: ${message.desc} (${message.errorClass}).`,
+              msg('error.qmp.refused', { command: p.command, desc: message.desc, class: message.errorClass }),
               undefined,
               { command: p.command, class: message.errorClass, desc: message.desc },
             ),
@@ -284,25 +284,25 @@ function connectError(socketPath: string, error: Error): VireoError {
   if (code === 'ENOENT') {
     return new VireoError(
       'NOT_RUNNING',
-      `There is no QMP socket at ${socketPath}.`,
-      'The VM is not running (QEMU creates this socket when it starts).',
+      msg('error.qmp.noSocket', { path: socketPath }),
+      msg('error.qmp.noSocketHint'),
     )
   }
   if (code === 'ECONNREFUSED') {
     return new VireoError(
       'NOT_RUNNING',
-      `Nothing answers on the QMP socket ${socketPath}.`,
-      'QEMU has exited and left its socket behind; start the VM again.',
+      msg('error.qmp.nothingAnswers', { path: socketPath }),
+      msg('error.qmp.nothingAnswersHint'),
     )
   }
   if (code === undefined) {
     return new VireoError(
       'NOT_RUNNING',
-      `QEMU closed the QMP connection on ${socketPath} before greeting.`,
-      'QEMU may be exiting, or another program holds the connection.',
+      msg('error.qmp.closedBeforeGreeting', { path: socketPath }),
+      msg('error.qmp.closedBeforeGreetingHint'),
     )
   }
-  return new VireoError('QMP_ERROR', `Could not connect to ${socketPath}: ${error.message}`)
+  return new VireoError('QMP_ERROR', msg('error.qmp.cannotConnect', { path: socketPath, reason: error.message }))
 }
 
 function formatMs(ms: number): string {

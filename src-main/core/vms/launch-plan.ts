@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { ErrorInfo } from '../errors'
+import { VireoError, msg, type ErrorCode, type ErrorInfo, type Message } from '../errors'
 import { installHint } from '../exec'
 import type { VmConfig } from './config'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './qemu-args'
@@ -10,6 +10,8 @@ export interface HostFacts {
   accel: 'kvm' | 'tcg'
   kvmUsable: boolean
   accelReason: string
+  /** accelReason as a message (the host check's); without it, the text is quoted. */
+  accelReasonText?: Message
   uefi: { code: string; vars: string } | null
   sandbox: boolean
 }
@@ -72,52 +74,31 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
 
   for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket]) {
     if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
-      problems.push({
-        code: 'HOST_UNSUPPORTED',
-        message: `The runtime folder path is too long for a socket (${path}).`,
-        hint: 'Set XDG_RUNTIME_DIR (or TMPDIR) to a shorter folder.',
-      })
+      problems.push(problem('HOST_UNSUPPORTED', msg('launch.socketPathTooLong', { path }), msg('launch.socketPathTooLongHint')))
       break
     }
   }
 
   if (config.accel === 'kvm' && !host.kvmUsable) {
-    problems.push({
-      code: 'HOST_UNSUPPORTED',
-      message: `This VM is set to use KVM, but KVM cannot be used here: ${host.accelReason}`,
-      hint: 'Set its accelerator to Automatic (or TCG) to run it with software emulation.',
-    })
+    const reason = host.accelReasonText ?? host.accelReason
+    problems.push(problem('HOST_UNSUPPORTED', msg('launch.kvmUnusable', { reason }), msg('launch.kvmUnusableHint')))
   }
   const accel = config.accel === 'auto' ? host.accel : config.accel
 
   for (const disk of config.disks) {
     const path = diskPath(disk, vmDir)
     if (!present.has(path)) {
-      problems.push({
-        code: 'FILE_MISSING',
-        message: `The disk ${path} is missing.`,
-        hint: 'Restore the file, or remove the disk from this VM’s settings.',
-        details: { path },
-      })
+      problems.push(problem('FILE_MISSING', msg('launch.diskMissing', { path }), msg('launch.diskMissingHint'), { path }))
     }
   }
   if (config.cdrom !== null && !present.has(config.cdrom)) {
-    problems.push({
-      code: 'FILE_MISSING',
-      message: `The ISO ${config.cdrom} is missing (moved or deleted?).`,
-      hint: 'Eject it from the VM’s CD drive, or choose the ISO’s new location.',
-      details: { path: config.cdrom, eject: true },
-    })
+    problems.push(problem('FILE_MISSING', msg('launch.isoMissing', { path: config.cdrom }), msg('launch.isoMissingHint'), { path: config.cdrom, eject: true }))
   }
 
   let uefi: { code: string; vars: string } | undefined
   if (config.firmware === 'uefi') {
     if (host.uefi === null) {
-      problems.push({
-        code: 'HOST_UNSUPPORTED',
-        message: 'This VM uses UEFI firmware, but OVMF is not installed.',
-        hint: installHint('ovmf'),
-      })
+      problems.push(problem('HOST_UNSUPPORTED', msg('launch.noOvmf'), installHint('ovmf')))
     } else {
       uefi = { code: host.uefi.code, vars: join(vmDir, UEFI_VARS_FILE) }
       if (!present.has(uefi.vars))
@@ -142,4 +123,9 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
           }),
         ]
   return { argv, accel, files, prepare, problems }
+}
+
+/** A problem as the API shows it: English text and the message it came from. */
+function problem(code: ErrorCode, message: Message, hint: Message, details?: Record<string, unknown>): ErrorInfo {
+  return new VireoError(code, message, hint, details).toJSON()
 }

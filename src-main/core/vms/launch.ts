@@ -2,7 +2,7 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs'
 import { copyFile, readFile, stat } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { installHint } from '../exec'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
@@ -47,9 +47,9 @@ export function spawnQemu(args: string[], logFile: string, qemuPath = QEMU_BINAR
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
-      throw new VireoError('NOT_FOUND', `This VM’s folder ${dirname(logFile)} is gone: it was deleted meanwhile.`, 'Refresh the list.')
+      throw new VireoError('NOT_FOUND', msg('error.launch.folderGone', { path: dirname(logFile) }), msg('error.vm.refreshList'))
     }
-    throw new VireoError('COMMAND_FAILED', `QEMU’s log ${logFile} cannot be opened (${code ?? 'error'}).`, 'Check that the VM’s folder is writable (and the disk not full), then start it again.')
+    throw new VireoError('COMMAND_FAILED', msg('error.launch.logUnopenable', { path: logFile, code: code ?? 'error' }), msg('error.launch.logUnopenableHint'))
   }
   try {
     try {
@@ -67,7 +67,7 @@ export function spawnQemu(args: string[], logFile: string, qemuPath = QEMU_BINAR
     if (child.pid === undefined) {
       throw new VireoError(
         'HOST_UNSUPPORTED',
-        `${qemuPath} could not be started.`,
+        msg('error.launch.notStarted', { program: qemuPath }),
         installHint(QEMU_BINARY),
       )
     }
@@ -124,8 +124,8 @@ export async function waitForQmp(
   }
   throw new VireoError(
     'TIMEOUT',
-    `QEMU did not answer on its control socket within ${Math.round(timeoutMs / 1000)} s.`,
-    `See ${logFile}.`,
+    msg('error.launch.ctlTimeout', { seconds: Math.round(timeoutMs / 1000) }),
+    msg('error.launch.seeLog', { path: logFile }),
   )
 }
 
@@ -135,8 +135,8 @@ async function startFailure(logFile: string): Promise<VireoError> {
   if (/Failed to get "?(write|shared)"? lock/i.test(text)) {
     return new VireoError(
       'IMAGE_LOCKED',
-      'A disk of this VM is in use by another program (another VM, or a qemu-img command), so QEMU refused to open it.',
-      'Stop the other program, then start again. `qemu-img info -U FILE` can still inspect the disk.',
+      msg('error.launch.diskLocked'),
+      msg('error.launch.diskLockedHint'),
       { stderrTail: tail },
     )
   }
@@ -145,23 +145,23 @@ async function startFailure(logFile: string): Promise<VireoError> {
     const [, protocol = 'tcp', address = '127.0.0.1', port = '', guestPort = ''] = forward
     return new VireoError(
       'INVALID_INPUT',
-      `Port ${port} (${protocol.toUpperCase()}) on ${address || '127.0.0.1'}, which this VM forwards to the guest’s port ${guestPort}, is already in use by another program or VM.`,
-      `Stop whatever listens there (see: ss -lntup 'sport = :${port}'), or change this VM’s port forward to a free port.`,
+      msg('error.launch.portInUse', { port, protocol: protocol.toUpperCase(), address: address || '127.0.0.1', guestPort }),
+      msg('error.launch.portInUseHint', { port }),
       { field: 'portForwards', port: Number(port), protocol, stderrTail: tail },
     )
   }
   if (/No such file or directory|Could not open/i.test(text)) {
     return new VireoError(
       'FILE_MISSING',
-      `QEMU could not open a file this VM needs: ${tail.at(-1) ?? ''}`,
-      'Check that the VM’s disks and ISO still exist where the VM’s settings say.',
+      msg('error.launch.fileMissing', { line: tail.at(-1) ?? '' }),
+      msg('error.launch.fileMissingHint'),
       { stderrTail: tail },
     )
   }
   return new VireoError(
     'COMMAND_FAILED',
-    `QEMU exited while starting: ${tail.at(-1) ?? 'no message'}`,
-    `See ${logFile} for QEMU’s full output.`,
+    msg('error.launch.exited', { line: tail.at(-1) ?? msg('error.launch.noMessage') }),
+    msg('error.launch.seeFullLog', { path: logFile }),
     { stderrTail: tail },
   )
 }

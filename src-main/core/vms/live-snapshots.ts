@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 
 /** One QMP command to the VM's QEMU (the supervisor's control connection). */
 export type QmpCall = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
@@ -22,11 +22,6 @@ interface JobInfo {
 const JOB_TIMEOUT_MS = 10 * 60 * 1000
 const POLL_MS = 100
 
-const verbs: Record<LiveSnapshotAction, string> = {
-  save: 'take',
-  load: 'revert to',
-  delete: 'delete',
-}
 
 /**
  * Takes (`save`), reverts to (`load`) or deletes snapshot `tag` in a running QEMU, with its
@@ -51,18 +46,18 @@ export async function liveSnapshot(
   for (;;) {
     const job = (await qmp<JobInfo[]>('query-jobs')).find((j) => j.id === jobId)
     if (job === undefined) {
-      throw new VireoError('INTERNAL', `QEMU lost track of the snapshot job ${jobId}.`)
+      throw new VireoError('INTERNAL', msg('error.snapshot.jobLost', { job: jobId }))
     }
     if (job.status === 'concluded') {
       await qmp('job-dismiss', { id: jobId })
       if (job.error !== undefined) {
         throw new VireoError(
           'COMMAND_FAILED',
-          `Could not ${verbs[action]} snapshot “${tag}”: ${job.error}`,
+          msg(`error.snapshot.failed.${action}`, { tag, reason: job.error }),
           // QEMU leaves a guest whose load failed paused: part of it may be loaded already.
           action === 'load'
-            ? 'The VM is left paused, perhaps half loaded: revert again, or force it off.'
-            : 'See the VM’s QEMU log for details.',
+            ? msg('error.snapshot.loadFailedHint')
+            : msg('error.snapshot.seeLog'),
           { tag },
         )
       }
@@ -71,8 +66,8 @@ export async function liveSnapshot(
     if (Date.now() > deadline) {
       throw new VireoError(
         'TIMEOUT',
-        `QEMU has not finished the snapshot “${tag}” after ${JOB_TIMEOUT_MS / 60_000} minutes.`,
-        'It goes on in the background; look at the VM’s snapshots again later.',
+        msg('error.snapshot.jobTimeout', { tag, minutes: JOB_TIMEOUT_MS / 60_000 }),
+        msg('error.snapshot.jobTimeoutHint'),
       )
     }
     await sleep(POLL_MS)
@@ -85,7 +80,7 @@ async function diskNodes(qmp: QmpCall, diskCount: number): Promise<string[]> {
   return Array.from({ length: diskCount }, (_, index) => {
     const node = blocks.find((b) => b.device === `disk${index}`)?.inserted?.['node-name']
     if (node === undefined) {
-      throw new VireoError('INTERNAL', `QEMU shows no disk${index} to take a snapshot of.`)
+      throw new VireoError('INTERNAL', msg('error.snapshot.noDiskNode', { index }))
     }
     return node
   })

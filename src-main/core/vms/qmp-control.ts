@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { QmpClient } from '../qmp/qmp-client'
 
 /**
@@ -18,7 +18,7 @@ export class QmpControl {
         qmp = await QmpClient.connect(socket, { timeoutMs })
       } catch (error) {
         if (error instanceof VireoError && error.code === 'TIMEOUT') throw qemuNotAnswering(timeoutMs)
-        throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
+        throw new VireoError('NOT_RUNNING', msg('error.vm.notRunning'), msg('error.vm.startFirst'))
       }
       try {
         return await qmp.execute<T>(command, args, { timeoutMs })
@@ -34,7 +34,7 @@ export class QmpControl {
 function qemuNotAnswering(timeoutMs: number): VireoError {
   return new VireoError(
     'TIMEOUT',
-    `QEMU did not answer within ${Math.round(timeoutMs / 1000)} s: it is hung or very busy, or another program holds its control connection.`,
-    'Try again in a moment; if it stays stuck, use Force off. Other VMs are not affected.',
+    msg('error.vm.qmpTimeout', { seconds: Math.round(timeoutMs / 1000) }),
+    msg('error.vm.qmpTimeoutHint'),
   )
 }

@@ -3,7 +3,8 @@ import { logTail } from './launch'
 import { identifyQemu, readPidFile } from './qemu-process'
 import type { RuntimeFiles } from './runtime-files'
 import { readLastStop, readLaunchRecord, writeLastStop, type LaunchRecord } from './runtime-records'
-import type { StopRecord } from './vm-state'
+import { msg } from '../messages/message'
+import { detailOf, type StopRecord } from './vm-state'
 
 // Finding a VM's QEMU again from its runtime folder, for a front end that did not start it
 // (or that restarted), and what is left to record when that QEMU is gone.
@@ -43,13 +44,13 @@ export async function recordUnseenStop(files: RuntimeFiles, qemuLog: string): Pr
     ? {
         reason: 'crashed',
         at,
-        detail: 'QEMU ended without a shutdown (killed, or it crashed) while no Vireo window was watching.',
+        ...detailOf(msg('stop.crashedUnwatched')),
         stderrTail: await logTail(qemuLog),
       }
     : {
         reason: 'unknown',
         at,
-        detail: 'QEMU exited while no Vireo window was watching (the guest shut down, or QEMU was told to quit).',
+        ...detailOf(msg('stop.exitedUnwatched')),
       }
   // A watching front end may be recording the same stop, more precisely: its record wins.
   // The stale pidfile stays (a new QEMU may be writing its own there right now): the next

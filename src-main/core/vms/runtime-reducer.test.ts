@@ -73,13 +73,17 @@ describe('QMP events on the event connection', () => {
     expect(runtime).toEqual({
       ...running,
       state: 'paused',
-      pause: { reason: 'io-error', detail: 'The host disk is full: the guest was paused. Free some space, then resume.' },
+      pause: { reason: 'io-error', detail: 'The host disk is full: the guest was paused. Free some space, then resume.', detailText: { key: 'stop.hostDiskFull' } },
     })
   })
 
   it('another disk error pauses it with QEMU’s reason', () => {
     const { runtime } = run(running, event('BLOCK_IO_ERROR_EIO'), event('STOP'))
-    expect(runtime.pause).toEqual({ reason: 'io-error', detail: 'A disk error paused the guest (Input/output error).' })
+    expect(runtime.pause).toEqual({
+      reason: 'io-error',
+      detail: 'A disk error paused the guest (Input/output error).',
+      detailText: { key: 'stop.diskError', params: { reason: 'Input/output error' } },
+    })
   })
 
   it('RESUME runs a paused guest again and forgets why it was paused', () => {
@@ -181,7 +185,7 @@ describe('a live QEMU found through its pidfile (re-attach)', () => {
     expect(found('io-error').runtime).toEqual({
       ...running,
       state: 'paused',
-      pause: { reason: 'io-error', detail: 'The host disk is full or failing.' },
+      pause: { reason: 'io-error', detail: 'The host disk is full or failing.', detailText: { key: 'stop.hostDiskFailing' } },
     })
   })
 

@@ -1,6 +1,7 @@
 import type { QmpEvent } from '../qmp/qmp-client'
 import type { LaunchRecord } from './runtime-records'
-import { canMove, type PauseRecord, type VmRuntime, type VmState } from './vm-state'
+import { msg } from '../messages/message'
+import { canMove, detailOf, type PauseRecord, type VmRuntime, type VmState } from './vm-state'
 
 // What QEMU says of a running VM, turned into its runtime: a pure function from the runtime
 // and one thing QEMU said (an event, a `query-status` answer) to the next runtime. The
@@ -33,7 +34,7 @@ export interface RuntimeStep {
 
 export const PANICKED: PauseRecord = {
   reason: 'guest-panic',
-  detail: 'Its screen shows what the crash said. Reboot it, or force it off.',
+  ...detailOf(msg('stop.guestPanicked')),
 }
 
 export function reduceRuntime(runtime: VmRuntime, input: RuntimeInput): RuntimeStep {
@@ -65,9 +66,11 @@ function onEvent(runtime: VmRuntime, { event, data }: Pick<QmpEvent, 'event' | '
           ...runtime,
           pause: {
             reason: 'io-error',
-            detail: data.nospace === true
-              ? 'The host disk is full: the guest was paused. Free some space, then resume.'
-              : `A disk error paused the guest (${String(data.reason ?? 'I/O error')}).`,
+            ...detailOf(
+              data.nospace === true
+                ? msg('stop.hostDiskFull')
+                : msg('stop.diskError', { reason: String(data.reason ?? 'I/O error') }),
+            ),
           },
         },
         announce: false,
@@ -96,7 +99,7 @@ function found(live: Pick<LaunchRecord, 'pid' | 'accel' | 'startedAt'>, answer: 
     pid: live.pid,
     accel: live.accel,
     startedAt: live.startedAt,
-    ...(status === 'io-error' ? { pause: { reason: 'io-error', detail: 'The host disk is full or failing.' } } : {}),
+    ...(status === 'io-error' ? { pause: { reason: 'io-error', ...detailOf(msg('stop.hostDiskFailing')) } } : {}),
   }
 }
 

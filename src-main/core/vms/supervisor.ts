@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events'
 import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg, type Message } from '../errors'
 import { ensurePrivateDir } from '../private-dir'
 import { QmpClient } from '../qmp/qmp-client'
 import type { VmConfig } from './config'
@@ -15,7 +15,7 @@ import { findLive, recordUnseenStop } from './reattach'
 import { RunStop } from './run-stop'
 import { lockHeldByOther, withStartLock } from './start-lock'
 import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
-import { canMove, type StopRecord, type VmRuntime, type VmState } from './vm-state'
+import { canMove, detailOf, type StopRecord, type VmRuntime, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
@@ -134,12 +134,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async start(config: VmConfig): Promise<VmRuntime> {
     const id = config.id
-    if (this.starting.has(id)) throw alreadyRunning(config.name, 'is already starting')
+    if (this.starting.has(id)) throw alreadyRunning(msg('error.start.alreadyStarting', { name: config.name }))
     this.starting.add(id)
     try {
       const current = await this.observed(id)
       if (current.state !== 'stopped' && current.state !== 'crashed') {
-        throw alreadyRunning(config.name, `is already ${current.state}`)
+        throw alreadyRunning(msg('error.start.already', { name: config.name, state: msg(`state.${current.state}`) }))
       }
       return await this.lockedStart(id, config.name, () => this.launch(config))
     } finally {
@@ -154,9 +154,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const live = await findLive(this.sockets(id))
       if (live === null) return
       await this.attach(id, live)
-      throw alreadyRunning(name, 'is already running')
+      throw alreadyRunning(msg('error.start.alreadyRunning', { name }))
     }
-    const busy = (): Error => alreadyRunning(name, 'is being started by another Vireo window or command')
+    const busy = (): Error => alreadyRunning(msg('error.start.beingStarted', { name }))
     return withStartLock(this.sockets(id).lockFile, { busy, stale }, fn)
   }
 
@@ -176,7 +176,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const vmDir = this.vmDirOf(id)
     const plan = await this.plan(config)
     const [problem] = plan.problems
-    if (problem !== undefined) throw new VireoError(problem.code, problem.message, problem.hint, problem.details)
+    if (problem !== undefined) throw new VireoError(problem.code, problem.messageText ?? msg('error.verbatim', { text: problem.message }), problem.hintText, problem.details)
     if (plan.argv === null) throw new Error('a launch plan without problems has a command line')
     const [, ...args] = plan.argv
     const { accel, files: s } = plan
@@ -272,7 +272,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const lastStop: StopRecord = { reason, at: new Date().toISOString() }
       if (reason === 'crashed') {
         lastStop.stderrTail = await logTail(join(this.vmDirOf(id), 'qemu.log'))
-        lastStop.detail = 'QEMU ended without a shutdown (killed, or it crashed).'
+        Object.assign(lastStop, detailOf(msg('stop.crashed')))
       }
       await this.recordStop(id, lastStop)
     } finally {
@@ -315,7 +315,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private async requireRunning(id: string): Promise<VmRuntime> {
     const runtime = await this.status(id)
     if (runtime.state === 'stopped' || runtime.state === 'crashed' || runtime.pid === undefined) {
-      throw new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.')
+      throw new VireoError('NOT_RUNNING', msg('error.vm.notRunning'), msg('error.vm.startFirst'))
     }
     return runtime
   }
@@ -335,8 +335,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.setState(id, { ...runtime, state: before })
     throw new VireoError(
       'TIMEOUT',
-      `The guest did not respond to the shutdown request within ${Math.round(timeoutMs / 1000)} s.`,
-      'The guest may ignore the power button (no ACPI support, or still booting). Shut it down from inside, or use Force off.',
+      msg('error.power.shutdownTimeout', { seconds: Math.round(timeoutMs / 1000) }),
+      msg('error.power.shutdownTimeoutHint'),
     )
   }
 
@@ -398,8 +398,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (await this.panicked(id)) {
       throw new VireoError(
         'INVALID_STATE',
-        'The guest’s operating system crashed (kernel panic), so it cannot go on from where it stopped.',
-        'Reboot the VM, or force it off. Its screen shows what the crash said.',
+        msg('error.power.panicked'),
+        msg('error.power.panickedHint'),
       )
     }
     await this.ctl(id, 'cont')
@@ -459,6 +459,6 @@ function illegalMove(id: string, from: VmState, to: VmState): void {
   console.warn(`vireo: ignored illegal state change of ${id}: ${from} → ${to}`)
 }
 
-function alreadyRunning(name: string, what: string): VireoError {
-  return new VireoError('ALREADY_RUNNING', `“${name}” ${what}.`, 'Open its console, or stop it first.')
+function alreadyRunning(message: Message): VireoError {
+  return new VireoError('ALREADY_RUNNING', message, msg('error.start.alreadyHint'))
 }

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg, type Message, type MessageKey } from '../errors'
 import type { HostReport } from '../types'
 import type { VmConfig } from './config'
 import type { Supervisor } from './supervisor'
@@ -10,7 +10,7 @@ import type { VmStore } from './vm-store'
 export async function checkNameFree(store: VmStore, name: string, self?: string): Promise<void> {
   const key = name.toLocaleLowerCase()
   const taken = (await store.list()).some((vm) => vm.ok && vm.id !== self && vm.config.name.toLocaleLowerCase() === key)
-  if (taken) throw new VireoError('ALREADY_EXISTS', `A VM named “${name}” already exists.`, 'Choose another name.', { field: 'name' })
+  if (taken) throw new VireoError('ALREADY_EXISTS', msg('error.vm.nameTaken', { name }), msg('error.vm.nameTakenHint'), { field: 'name' })
 }
 
 /** Memory and vCPUs a VM may have on this host: refused, with the host's figures, beyond it. */
@@ -18,13 +18,13 @@ export function checkFitsHost(host: HostReport, memoryMiB: number, cpus: number)
   if (memoryMiB > host.memory.totalMiB) {
     throw new VireoError(
       'INVALID_INPUT',
-      `${memoryMiB} MiB of memory is more than this computer has (${host.memory.totalMiB} MiB).`,
-      `Choose at most ${Math.floor(host.memory.totalMiB * 0.75)} MiB.`,
+      msg('error.vm.tooMuchMemory', { memory: memoryMiB, total: host.memory.totalMiB }),
+      msg('error.vm.tooMuchMemoryHint', { most: Math.floor(host.memory.totalMiB * 0.75) }),
       { field: 'memoryMiB' },
     )
   }
   if (cpus > host.cpus) {
-    throw new VireoError('INVALID_INPUT', `${cpus} vCPUs is more than this computer’s ${host.cpus} cores.`, `Choose at most ${host.cpus}.`, { field: 'cpus' })
+    throw new VireoError('INVALID_INPUT', msg('error.vm.tooManyCpus', { cpus, cores: host.cpus }), msg('error.vm.tooManyCpusHint', { cores: host.cpus }), { field: 'cpus' })
   }
 }
 
@@ -38,14 +38,14 @@ export async function unlessDeleted(store: VmStore, id: string, error: unknown):
     () => false,
     () => true,
   )
-  if (gone) throw new VireoError('NOT_FOUND', `VM ${id} was deleted meanwhile, by another window or command.`, 'Refresh the list.')
+  if (gone) throw new VireoError('NOT_FOUND', msg('error.vm.deletedMeanwhile', { id }), msg('error.vm.refreshList'))
   throw error
 }
 
-/** A VM's definition, if it is stopped: else INVALID_STATE, "Shut “X” down <before>." */
-export async function stoppedConfig(store: VmStore, supervisor: Supervisor, id: string, before: string, hint: string): Promise<VmConfig> {
+/** A VM's definition, if it is stopped: else INVALID_STATE, `refusal` (“Shut {{name}} down …”). */
+export async function stoppedConfig(store: VmStore, supervisor: Supervisor, id: string, refusal: MessageKey, hint: Message): Promise<VmConfig> {
   const config = await store.get(id)
   const { state } = await supervisor.status(id)
-  if (state !== 'stopped' && state !== 'crashed') throw new VireoError('INVALID_STATE', `Shut “${config.name}” down ${before}.`, hint)
+  if (state !== 'stopped' && state !== 'crashed') throw new VireoError('INVALID_STATE', msg(refusal, { name: config.name }), hint)
   return config
 }

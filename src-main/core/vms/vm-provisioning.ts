@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { copyFile, readdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { toErrorInfo, VireoError } from '../errors'
+import { toErrorInfo, VireoError, msg } from '../errors'
 import type { HostService } from '../host/host-service'
 import { convertImage, createImage, type ConvertImageOptions } from '../images/qemu-img'
 import { parseSize } from '../images/size'
@@ -92,7 +92,7 @@ export class VmProvisioning {
     const { store } = this.o
     const id = params.id ?? VmStore.newId()
     if (params.id !== undefined && (await stat(store.dirOf(id)).then(() => true, () => false))) {
-      throw new VireoError('ALREADY_EXISTS', `A VM with the id ${id} already exists.`, 'Create it without an id to get a new one.', { field: 'id' })
+      throw new VireoError('ALREADY_EXISTS', msg('error.vm.idTaken', { id }), msg('error.vm.idTakenHint'), { field: 'id' })
     }
     const { config, diskBytes } = await this.draft(params, id)
     const dir = await store.createStaging(id)
@@ -120,8 +120,8 @@ export class VmProvisioning {
         const info = toErrorInfo(error)
         throw new VireoError(
           info.code,
-          `“${config.name}” was created, but did not start: ${info.message}`,
-          info.hint,
+          msg('error.vm.createdNotStarted', { name: config.name, reason: info.messageText ?? info.message }),
+          info.hintText,
           { ...info.details, createdId: id },
         )
       }
@@ -137,7 +137,7 @@ export class VmProvisioning {
    */
   async clone(params: CloneVmRequest): Promise<VmDetails> {
     const { store, supervisor } = this.o
-    const source = await stoppedConfig(store, supervisor, params.id, 'before cloning it', 'A running guest changes its disks while they are being copied.')
+    const source = await stoppedConfig(store, supervisor, params.id, 'error.vm.shutDownBefore.cloning', msg('error.vm.shutDownBefore.cloningHint'))
     await checkNameFree(store, params.name)
     const id = VmStore.newId()
     const config = vmConfigSchema.parse({
@@ -204,7 +204,7 @@ export class VmProvisioning {
     const vm = await store.find(params.id)
     const runtime = await supervisor.status(params.id)
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed') {
-      throw new VireoError('INVALID_STATE', 'This VM is running; it cannot be deleted.', 'Shut it down (or force it off) first.')
+      throw new VireoError('INVALID_STATE', msg('error.vm.deleteRunning'), msg('error.vm.deleteRunningHint'))
     }
     // A broken definition never costs the user their disks: only an explicit choice does.
     // Without a readable definition the disks are not known, so the whole folder is kept.
@@ -219,7 +219,7 @@ export class VmProvisioning {
     } catch (error) {
       // Two deletes at once (two windows, or the CLI beside the GUI): the other one won.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      throw new VireoError('NOT_FOUND', `VM ${params.id} was deleted meanwhile, by another window or command.`, 'Nothing more to do; the list is up to date.')
+      throw new VireoError('NOT_FOUND', msg('error.vm.deletedMeanwhile', { id: params.id }), msg('error.vm.deletedMeanwhileNothing'))
     }
     this.o.removed(params.id)
     return { deleted: true, keptDisks }

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import type { HostService } from '../host/host-service'
 import { resizeImage } from '../images/qemu-img'
 import { parseSize } from '../images/size'
@@ -35,7 +35,7 @@ export class VmSettings {
     const { diskSize, portForwards, ...rest } = params.changes
     const hardware = Object.keys(params.changes).filter((k) => k !== 'name' && k !== 'cdrom')
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed' && hardware.length > 0) {
-      throw new VireoError('INVALID_STATE', `Shut “${config.name}” down before changing ${hardware.join(', ')}.`, 'These settings take effect at the next start.')
+      throw new VireoError('INVALID_STATE', msg('error.vm.shutDownBefore.changing', { name: config.name, what: hardware.join(', ') }), msg('error.vm.shutDownBefore.changingHint'))
     }
     if (rest.name !== undefined && rest.name !== config.name) await checkNameFree(store, rest.name, config.id)
     if (rest.memoryMiB !== undefined || rest.cpus !== undefined) {

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import type { SnapshotRequest, VmRef } from '../requests'
 import type { VmSnapshot } from '../types'
 import type { Supervisor } from './supervisor'
@@ -26,7 +26,7 @@ export class VmSnapshotService {
   }
 
   async take(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    await takeVmSnapshot(await this.target(params.id, 'take a snapshot'), params.name)
+    await takeVmSnapshot(await this.target(params.id, 'take'), params.name)
     return this.list(params)
   }
 
@@ -35,12 +35,12 @@ export class VmSnapshotService {
    * from where the snapshot was taken, as virt-manager does.
    */
   async revert(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    let target = await this.target(params.id, 'revert to a snapshot')
+    let target = await this.target(params.id, 'revert')
     if (target.qmp === null) {
       const snapshot = await findVmSnapshot(target.config, target.dir, params.name)
       if (snapshot.vmStateBytes > 0) {
         await this.o.start(params.id)
-        target = await this.target(params.id, 'revert to a snapshot')
+        target = await this.target(params.id, 'revert')
       }
     }
     await applyVmSnapshot(target, 'revert', params.name)
@@ -49,12 +49,12 @@ export class VmSnapshotService {
   }
 
   async delete(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    await applyVmSnapshot(await this.target(params.id, 'delete a snapshot'), 'delete', params.name)
+    await applyVmSnapshot(await this.target(params.id, 'delete'), 'delete', params.name)
     return this.list(params)
   }
 
   /** The VM, with QMP to its QEMU when it runs (or is paused); refused while it starts or stops. */
-  private async target(id: string, what: string): Promise<SnapshotTarget> {
+  private async target(id: string, what: 'take' | 'revert' | 'delete'): Promise<SnapshotTarget> {
     const { store, supervisor } = this.o
     const config = await store.get(id)
     const { state } = await supervisor.status(id)
@@ -63,6 +63,6 @@ export class VmSnapshotService {
     if (state === 'running' || state === 'paused') {
       return { config, dir, qmp: (command, args) => supervisor.ctl(id, command, args) }
     }
-    throw new VireoError('INVALID_STATE', `“${config.name}” is ${state.replace('-', ' ')}; wait until it has finished, then ${what}.`)
+    throw new VireoError('INVALID_STATE', msg(`error.snapshot.busy.${what}`, { vm: config.name, state: msg(`state.${state}`) }))
   }
 }

@@ -1,4 +1,4 @@
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { listSnapshots, snapshotImage } from '../images/image-snapshots'
 import type { ImageSnapshot } from '../images/types'
 import type { VmConfig } from './config'
@@ -34,7 +34,7 @@ export async function vmSnapshots(config: VmConfig, dir: string): Promise<ImageS
 export async function takeVmSnapshot({ config, dir, qmp }: SnapshotTarget, name: string): Promise<void> {
   const disks = qcow2Disks(config, dir)
   if ((await vmSnapshots(config, dir)).some((s) => s.name === name)) {
-    throw new VireoError('ALREADY_EXISTS', `“${config.name}” already has a snapshot named “${name}”.`, 'Choose another name, or delete the old snapshot first.', { field: 'name' })
+    throw new VireoError('ALREADY_EXISTS', msg('error.snapshot.nameTaken', { vm: config.name, name }), msg('error.snapshot.nameTakenHint'), { field: 'name' })
   }
   if (qmp !== null) return liveSnapshot(qmp, 'save', name, disks.length)
   const done: string[] = []
@@ -53,7 +53,7 @@ export async function takeVmSnapshot({ config, dir, qmp }: SnapshotTarget, name:
 export async function findVmSnapshot(config: VmConfig, dir: string, name: string): Promise<ImageSnapshot> {
   const snapshot = (await vmSnapshots(config, dir)).find((s) => s.name === name)
   if (snapshot === undefined) {
-    throw new VireoError('NOT_FOUND', `“${config.name}” has no snapshot named “${name}”.`, 'See its list of snapshots.')
+    throw new VireoError('NOT_FOUND', msg('error.snapshot.none', { vm: config.name, name }), msg('error.snapshot.noneHint'))
   }
   return snapshot
 }
@@ -77,8 +77,8 @@ export async function applyVmSnapshot(
   if (action === 'revert' && snapshot.vmStateBytes === 0) {
     throw new VireoError(
       'INVALID_STATE',
-      `“${name}” holds only the disks of “${config.name}”, taken while it was shut down; the VM cannot go back to it while it runs.`,
-      'Shut the VM down, then revert.',
+      msg('error.snapshot.disksOnlyWhileRunning', { name, vm: config.name }),
+      msg('error.snapshot.disksOnlyWhileRunningHint'),
     )
   }
   await liveSnapshot(qmp, action === 'revert' ? 'load' : 'delete', name, disks.length)
@@ -86,11 +86,11 @@ export async function applyVmSnapshot(
 
 function qcow2Disks(config: VmConfig, dir: string): string[] {
   if (config.disks.length === 0) {
-    throw new VireoError('INVALID_INPUT', `“${config.name}” has no disk to take a snapshot of.`, 'Add a disk first.')
+    throw new VireoError('INVALID_INPUT', msg('error.snapshot.noDisk', { vm: config.name }), msg('error.snapshot.noDiskHint'))
   }
   const raw = config.disks.find((d) => d.format !== 'qcow2')
   if (raw !== undefined) {
-    throw new VireoError('INVALID_INPUT', `“${config.name}” has a raw disk (${raw.file}), and raw disks cannot hold snapshots.`, 'Snapshots need qcow2 disks: make a new VM that imports this disk (it is converted to qcow2).')
+    throw new VireoError('INVALID_INPUT', msg('error.snapshot.rawDisk', { vm: config.name, file: raw.file }), msg('error.snapshot.rawDiskHint'))
   }
   return config.disks.map((disk) => diskPath(disk, dir))
 }

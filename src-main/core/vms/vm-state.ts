@@ -1,4 +1,6 @@
 /** The states a VM can be in, and the moves between them: written down once, here. */
+import { english, type Message } from '../messages/message'
+
 export const vmStates = [
   'stopped',
   'starting',
@@ -30,12 +32,20 @@ export interface StopRecord {
   /** The last lines QEMU printed on stderr, for a crash. */
   stderrTail?: string[]
   detail?: string
+  /** detail as a message, for a front end to say in its user's language (absent in old records). */
+  detailText?: Message
 }
 
 /** Why a running VM is paused when the user did not ask for it (e.g. the host disk is full). */
 export interface PauseRecord {
   reason: 'user' | 'io-error' | 'guest-panic'
   detail?: string
+  detailText?: Message
+}
+
+/** `{ detail, detailText }` of a stop or pause record: the English text and its message. */
+export function detailOf(message: Message): { detail: string; detailText: Message } {
+  return { detail: english(message), detailText: message }
 }
 
 /** What the supervisor knows of a VM's run now (its state, and the QEMU behind it). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { VireoError } from '../errors'
+import { VireoError, msg } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
 import { vmConfigSchema, type VmConfig } from './config'
 import { loadConfig } from './config-migrations'
@@ -40,8 +40,8 @@ export class VmStore {
       if (code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'ELOOP') {
         throw new VireoError(
           'HOST_UNSUPPORTED',
-          `Vireo cannot read its data folder ${this.vmsDir} (${code === 'ENOTDIR' ? 'a file stands where a folder should be' : 'permission denied'}).`,
-          'Set VIREO_HOME to a folder of your own (or fix that one’s permissions), then try again.',
+          msg('error.store.unreadable', { path: this.vmsDir, why: msg(code === 'ENOTDIR' ? 'error.store.fileInTheWay' : 'error.store.permissionDenied') }),
+          msg('error.store.unreadableHint'),
           { path: this.vmsDir },
         )
       }
@@ -78,7 +78,7 @@ export class VmStore {
   /** The stored VM, healthy or broken; NOT_FOUND when it has no folder at all. */
   async find(id: string): Promise<StoredVm> {
     const found = await stat(this.dirOf(id)).then((st) => st.isDirectory(), () => false)
-    if (!found) throw new VireoError('NOT_FOUND', `There is no VM with id ${id}.`, 'Run `vireo list`.')
+    if (!found) throw new VireoError('NOT_FOUND', msg('error.store.noVmWithId', { id }), msg('error.store.noVmWithIdHint'))
     return this.read(id)
   }
 
@@ -88,8 +88,8 @@ export class VmStore {
     if (vm.ok) return vm.config
     throw new VireoError(
       'VM_BROKEN',
-      `VM ${id} cannot be loaded: ${vm.reason}`,
-      `Fix or restore ${join(vm.dir, CONFIG_FILE)}; its disks were left untouched.`,
+      msg('error.store.broken', { id, reason: vm.reason }),
+      msg('error.store.brokenHint', { file: join(vm.dir, CONFIG_FILE) }),
     )
   }
 
@@ -157,10 +157,10 @@ export class VmStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw new VireoError('NO_SPACE', `The disk holding ${this.vmsDir} is full: no folder could be made for the new VM.`, 'Free some disk space and try again.', { path: dir })
+        throw new VireoError('NO_SPACE', msg('error.store.fullForFolder', { path: this.vmsDir }), msg('error.store.freeSpace'), { path: dir })
       }
       if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-        throw new VireoError('COMMAND_FAILED', `Cannot make a folder for the new VM in ${this.vmsDir} (${code}).`, 'Make the data folder writable (or set VIREO_HOME to one that is), then try again.', { path: dir })
+        throw new VireoError('COMMAND_FAILED', msg('error.store.cannotMakeFolder', { path: this.vmsDir, code }), msg('error.store.cannotMakeFolderHint'), { path: dir })
       }
       throw error
     }
@@ -181,13 +181,13 @@ export class VmStore {
       if (code === 'ENOSPC' || code === 'EROFS' || code === 'EDQUOT') {
         throw new VireoError(
           'NO_SPACE',
-          `The settings of "${valid.name}" could not be saved (${code}); the previous settings are intact.`,
-          'Free some disk space (or make the data folder writable) and try again.',
+          msg('error.store.settingsNotSaved', { name: valid.name, code: code ?? 'error' }),
+          msg('error.store.settingsNotSavedHint'),
         )
       }
       if (code === 'ENOENT') {
         // Its folder is gone: another window or command deleted the VM meanwhile.
-        throw new VireoError('NOT_FOUND', `“${valid.name}” was deleted meanwhile, by another window or command; its settings were not saved.`, 'Refresh the list.')
+        throw new VireoError('NOT_FOUND', msg('error.store.deletedWhileSaving', { name: valid.name }), msg('error.vm.refreshList'))
       }
       throw error
     }

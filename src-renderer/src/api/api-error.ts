@@ -1,16 +1,20 @@
-import type { ErrorCode, ErrorInfo } from './types'
+import type { ErrorCode, ErrorInfo, Message } from './types'
 
 /** A failed call: the server's ErrorInfo (code, message, hint) carried by an Error. */
 export class ApiError extends Error implements ErrorInfo {
   readonly code: ErrorCode
+  readonly messageText: Message | undefined
   readonly hint: string | undefined
+  readonly hintText: Message | undefined
   readonly details: Record<string, unknown> | undefined
 
   constructor(info: ErrorInfo) {
     super(info.message)
     this.name = 'ApiError'
     this.code = info.code
+    this.messageText = info.messageText
     this.hint = info.hint
+    this.hintText = info.hintText
     this.details = info.details
   }
 
@@ -27,7 +31,9 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     return {
       code: error.code,
       message: error.message,
+      ...(error.messageText === undefined ? {} : { messageText: error.messageText }),
       ...(error.hint === undefined ? {} : { hint: error.hint }),
+      ...(error.hintText === undefined ? {} : { hintText: error.hintText }),
       ...(error.details === undefined ? {} : { details: error.details }),
     }
   }

@@ -2,6 +2,9 @@ import i18next, { type i18n as I18n } from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import en from './en.json'
 import zhCN from './zh-CN.json'
+// The core's own messages (errors, host check, stop reasons), rendered by core-text.ts.
+import coreEn from '../../../src-main/core/messages/en.json'
+import coreZhCN from '../../../src-main/core/messages/zh-CN.json'
 
 export const languages = ['en', 'zh-CN'] as const
 export type Language = (typeof languages)[number]
@@ -45,7 +48,9 @@ function resolve(preference: LanguagePreference): Language {
 export const i18n: I18n = i18next.createInstance()
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  resources: { en: { translation: en, core: coreEn }, 'zh-CN': { translation: zhCN, core: coreZhCN } },
+  ns: ['translation', 'core'],
+  defaultNS: 'translation',
   lng: resolve(languagePreference()),
   fallbackLng: 'en',
   supportedLngs: [...languages],

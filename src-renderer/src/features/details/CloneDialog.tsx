@@ -10,6 +10,7 @@ import { Field } from '../../ui/Field'
 import { JobStatus } from '../../ui/JobStatus'
 import { useVms } from '../vm-list/vms-store'
 import { refOf } from '../../api/vm-ref'
+import { useCoreText } from '../../i18n/core-text'
 
 /**
  * "Clone…": a name for a full copy of a stopped VM (its own disks), then its details. The
@@ -17,6 +18,7 @@ import { refOf } from '../../api/vm-ref'
  */
 export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => void }) {
   const { t } = useTranslation()
+  const core = useCoreText()
   const [name, setName] = useState(t('clone.defaultName', { name: vm.name }))
   const [cloning, setCloning] = useState(false)
   const [error, setError] = useState<ErrorInfo | null>(null)
@@ -35,7 +37,7 @@ export function CloneDialog({ vm, onClose }: { vm: VmSummary; onClose: () => voi
     }
   }
 
-  const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
+  const nameError = error?.details?.['field'] === 'name' ? core.error(error).message : undefined
   return (
     <Dialog
       title={t('clone.title', { name: vm.name })}

@@ -22,6 +22,7 @@ import {
 } from './hardware-form'
 import { PortForwardsEditor } from './PortForwardsEditor'
 import { refOf } from '../../api/vm-ref'
+import { useCoreText } from '../../i18n/core-text'
 
 /** Memory, vCPUs, boot order, firmware, ISO, disk size, port forwards: changed while stopped. */
 export function HardwareEditor({
@@ -32,6 +33,7 @@ export function HardwareEditor({
   onSaved: (vm: VmDetails) => void
 }) {
   const { t, i18n } = useTranslation()
+  const core = useCoreText()
   const host = useHost((s) => s.report)
   const [form, setForm] = useState<HardwareForm>(() => formFromVm(vm))
   // When the definition changes under the form (saved here or elsewhere), start from it again.
@@ -86,7 +88,7 @@ export function HardwareEditor({
       setForm(formFromVm(updated))
       setSaved(true)
     } catch (e) {
-      const info = toErrorInfo(e)
+      const info = core.error(toErrorInfo(e))
       const field = e instanceof ApiError ? fieldOfUpdateError(info.details?.['field']) : null
       if (field !== null) {
         const message = info.message.replace(/^[\w.]+: /, '')

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { ErrorNote } from '../../ui/ErrorNote'
 import { Field } from '../../ui/Field'
 import { refOf } from '../../api/vm-ref'
+import { useCoreText } from '../../i18n/core-text'
 
 type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
 
@@ -18,6 +19,7 @@ type Asking = { action: 'revert' | 'delete'; snapshot: VmSnapshot }
  */
 export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   const { t, i18n } = useTranslation()
+  const core = useCoreText()
   const [snapshots, setSnapshots] = useState<VmSnapshot[] | null>(null)
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
@@ -57,7 +59,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
     if (await run(() => api.call('takeSnapshot', { ...refOf(vm), name }))) setName('')
   }
 
-  const nameError = error?.details?.['field'] === 'name' ? error.message : undefined
+  const nameError = error?.details?.['field'] === 'name' ? core.error(error).message : undefined
   return (
     <section className="snapshots" aria-labelledby="snapshots-title">
       <h3 id="snapshots-title" className="section-title">

@@ -5,6 +5,7 @@ import { formatBytes, formatMiB } from '../../ui/format'
 import { Icon } from '../../ui/icons'
 import { useHost } from './host-store'
 import './host-panel.css'
+import { useCoreText } from '../../i18n/core-text'
 
 /**
  * What the host offers (accelerator, QEMU, memory, CPUs, disk) and what to fix. Informs,
@@ -12,6 +13,7 @@ import './host-panel.css'
  */
 export function HostPanel() {
   const { t, i18n } = useTranslation()
+  const { say } = useCoreText()
   const report = useHost((s) => s.report)
   const error = useHost((s) => s.error)
   const loading = useHost((s) => s.loading)
@@ -64,8 +66,8 @@ export function HostPanel() {
       {report !== null && !issues.some((item) => item.id === 'kvm') && (
         <p className={report.accel === 'kvm' ? 'host-accel-note host-accel-ok' : 'host-accel-note'}>
           {report.accel === 'kvm'
-            ? report.accelReason
-            : t('host.tcgNote', { reason: report.accelReason })}
+            ? say(report.accelReasonText, report.accelReason)
+            : t('host.tcgNote', { reason: say(report.accelReasonText, report.accelReason) })}
         </p>
       )}
       {issues.length > 0 && (
@@ -91,18 +93,19 @@ export function HostPanel() {
 
 function CheckItem({ item }: { item: HostCheckItem }) {
   const { t } = useTranslation()
+  const { say } = useCoreText()
   return (
     <li className={`check-item check-${item.status}`}>
       <Icon name={item.status === 'ok' ? 'ok' : item.status} />
       <div>
         <p className="check-title">
           <span className="visually-hidden">{t(`host.status.${item.status}`)}: </span>
-          {item.title}
-          {item.detail !== '' && <span className="check-detail"> — {item.detail}</span>}
+          {say(item.titleText, item.title)}
+          {item.detail !== '' && <span className="check-detail"> — {say(item.detailText, item.detail)}</span>}
         </p>
         {item.fix !== undefined && item.fix !== '' && (
           <p className="check-fix">
-            <strong>{t('host.fix')}</strong> {item.fix}
+            <strong>{t('host.fix')}</strong> {say(item.fixText, item.fix)}
           </p>
         )}
       </div>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { VmSummary } from '../../api/types'
+import { useCoreText } from '../../i18n/core-text'
 
 /** The state badge: a live region, so a screen reader hears "Running" when the VM starts. */
 export function StateBadge({ vm }: { vm: VmSummary }) {
@@ -14,11 +15,12 @@ export function StateBadge({ vm }: { vm: VmSummary }) {
 /** Why the VM stopped or paused, and QEMU's last words after a crash. */
 export function StateNote({ vm }: { vm: VmSummary }) {
   const { t, i18n } = useTranslation()
+  const { say } = useCoreText()
   if (vm.state === 'paused' && vm.pause !== null && vm.pause.reason !== 'user') {
     return (
       <p className="vm-note vm-note-warning">
         {t(`pauseReason.${vm.pause.reason}`)}
-        {vm.pause.detail !== undefined && ` — ${vm.pause.detail}`}
+        {vm.pause.detail !== undefined && ` — ${say(vm.pause.detailText, vm.pause.detail)}`}
       </p>
     )
   }
@@ -33,7 +35,7 @@ export function StateNote({ vm }: { vm: VmSummary }) {
     <div className={stop.reason === 'crashed' ? 'vm-note vm-note-error' : 'vm-note'}>
       <p>
         {t('list.lastStop', { reason: t(`stopReason.${stop.reason}`), at })}
-        {stop.detail !== undefined && stop.detail !== '' && ` — ${stop.detail}`}
+        {stop.detail !== undefined && stop.detail !== '' && ` — ${say(stop.detailText, stop.detail)}`}
       </p>
       {tail.length > 0 && (
         <details className="stderr">

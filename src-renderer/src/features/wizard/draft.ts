@@ -240,7 +240,12 @@ export function fieldMessage(error: ErrorInfo): ErrorInfo {
   const field = error.details?.['field']
   if (typeof field !== 'string' || field === '') return error
   const prefix = `${field}: `
-  return error.message.startsWith(prefix)
-    ? { ...error, message: error.message.slice(prefix.length) }
-    : error
+  if (!error.message.startsWith(prefix)) return error
+  const problem = error.messageText?.key === 'error.api.invalidField' ? error.messageText.params?.['problem'] : undefined
+  return {
+    ...error,
+    message: error.message.slice(prefix.length),
+    // The dispatcher's words (zod's) without the field: shown as they are, in any language.
+    ...(typeof problem === 'string' ? { messageText: { key: 'error.verbatim', params: { text: problem } } } : {}),
+  }
 }
