@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ErrorInfo } from '../../api/types'
 import { navigate } from '../../app/route-store'
@@ -9,6 +9,8 @@ import { isOn, useVms } from '../vm-list/vms-store'
 import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { ConsoleToolbar } from './ConsoleToolbar'
 import { useConsole } from './use-console'
+import { useKeyboardRelease } from './use-keyboard-release'
+import { usePreferences } from '../settings/preferences'
 import { toErrorInfo } from '../../api/api-error'
 import './console.css'
 
@@ -24,6 +26,9 @@ export function ConsoleView({ id }: { id: string }) {
   const [starting, setStarting] = useState(false)
   const screenRef = useRef<HTMLDivElement>(null)
   const sectionRef = useRef<HTMLElement>(null)
+  const toolsRef = useRef<HTMLDivElement>(null)
+  const hintId = useId()
+  const chord = usePreferences((s) => s.releaseChord)
   const name = vm?.name ?? ''
   const on = vm !== undefined && vm.broken === null && isOn(vm.state)
 
@@ -31,9 +36,18 @@ export function ConsoleView({ id }: { id: string }) {
     vmId: id,
     on,
     label: t('console.canvasLabel', { name }),
+    description: hintId,
     scale,
     screenRef,
   })
+
+  const holdsKeyboard = useKeyboardRelease({
+    screenRef,
+    sender: rfb,
+    chord,
+    onRelease: () => toolsRef.current?.querySelector<HTMLElement>('button:enabled')?.focus(),
+  })
+  const holding = holdsKeyboard && status === 'connected'
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === sectionRef.current)
@@ -77,9 +91,9 @@ export function ConsoleView({ id }: { id: string }) {
     <section ref={sectionRef} className="console" aria-labelledby="console-title">
       <div className="console-bar">
         <BackLink />
-        <h2 id="console-title" className="console-title" tabIndex={-1}>
+        <h1 id="console-title" className="console-title" tabIndex={-1}>
           {vm.name}
-        </h2>
+        </h1>
         <StateBadge vm={vm} />
         <button
           type="button"
@@ -90,6 +104,7 @@ export function ConsoleView({ id }: { id: string }) {
           {t('actions.details')}
         </button>
         <ConsoleToolbar
+          ref={toolsRef}
           vm={vm}
           rfb={rfb}
           scale={scale}
@@ -104,8 +119,20 @@ export function ConsoleView({ id }: { id: string }) {
         {sent}
       </p>
       {error !== null && <ErrorNote error={error} onDismiss={() => setError(null)} />}
-      <div className={scale ? 'console-stage' : 'console-stage console-stage-actual'}>
+      <div
+        className={[
+          'console-stage',
+          scale ? '' : 'console-stage-actual',
+          holding ? 'console-stage-holding' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+      >
         <div ref={screenRef} className="console-screen" />
+        {/* Shown while the guest has the keyboard; the canvas's description at all times. */}
+        <p id={hintId} className="console-hint" hidden={!holding}>
+          {t('console.releaseHint', { keys: t(`console.releaseKeys.${chord}`) })}
+        </p>
         {status !== 'connected' && (
           <div className="console-overlay">
             {on ? (
