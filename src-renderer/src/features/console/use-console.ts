@@ -113,13 +113,17 @@ export function useConsole({ vmId, on, label, description, scale, screenRef }: C
   return { status, rfb }
 }
 
-/** The canvas noVNC made gets a role, a name ("Console of <name>") and a description. */
+/**
+ * The canvas noVNC made gets a role, a name ("Console of <name>") and a description, and a
+ * place in the Tab order (after the controls): the keyboard reaches the guest as the mouse does.
+ */
 function labelCanvas(
   target: HTMLElement,
   { label, description }: { label: string; description: string },
 ): void {
   const canvas = target.querySelector('canvas')
   if (canvas === null) return
+  canvas.tabIndex = 0
   canvas.setAttribute('role', 'application')
   canvas.setAttribute('aria-label', label)
   canvas.setAttribute('aria-describedby', description)

@@ -31,9 +31,12 @@ export function useKeyboardRelease({
     latest.current = { sender, onRelease }
   })
 
+  // Set up again for each connection: the screen's box may only have come with it (after
+  // the VM's summary loaded), and keys held across a reconnection are gone from the guest.
+  const connected = sender !== null
   useEffect(() => {
     const screen = screenRef.current
-    if (screen === null) return
+    if (screen === null || !connected) return
     const watcher = new ChordWatcher(chord)
     setHolds(screen.contains(document.activeElement))
 
@@ -66,7 +69,7 @@ export function useKeyboardRelease({
       screen.removeEventListener('focusin', onFocusIn)
       screen.removeEventListener('focusout', onFocusOut)
     }
-  }, [screenRef, chord])
+  }, [screenRef, chord, connected])
 
   return holds
 }

@@ -88,7 +88,9 @@ export function DetailsView({ id }: { id: string }) {
             ))}
           </dl>
           <HardwareEditor vm={vm} onSaved={setVm} />
-          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={summary.id} vm={summary} />}
+          {summary !== undefined && summary.broken === null && (
+            <SnapshotsPanel key={summary.id} vm={summary} />
+          )}
           {vm.launchProblems.length > 0 && (
             <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />
           )}

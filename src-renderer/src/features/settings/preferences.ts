@@ -1,9 +1,5 @@
 import { create } from 'zustand'
-import {
-  defaultReleaseChord,
-  isReleaseChord,
-  type ReleaseChord,
-} from '../console/release-chord'
+import { defaultReleaseChord, isReleaseChord, type ReleaseChord } from '../console/release-chord'
 
 // The console's preferences, kept in the browser's storage as the language is (i18n.ts).
 // Every read and write of them is here, so they can move to a settings file in one place.
