@@ -147,7 +147,7 @@ test('every screen passes axe-core in light, dark and Chinese', async ({ browser
       await expect(title('wizard.titles.name')).toBeVisible()
       await audit(page, variant, 'wizard: name')
       await next.click()
-      const commandLine = page.getByRole('region', { name: tr(lang, 'wizard.review.commandLine') })
+      const commandLine = page.getByLabel(tr(lang, 'wizard.review.commandLine'), { exact: true })
       await expect(commandLine).toContainText('qemu-system-x86_64')
       await audit(page, variant, 'wizard: review')
     })
@@ -184,7 +184,7 @@ test('every screen passes axe-core in light, dark and Chinese', async ({ browser
       await expect(card.getByRole('status', { name: tr(variant.lang, 'list.state') })).toHaveText(
         tr(variant.lang, 'state.running'),
       )
-      await expect(card.getByRole('group', { name: tr(variant.lang, 'list.usage') })).toBeVisible()
+      await expect(card.getByLabel(tr(variant.lang, 'list.usage'), { exact: true })).toBeVisible()
       await audit(page, variant, 'list')
     })
   })
@@ -192,8 +192,8 @@ test('every screen passes axe-core in light, dark and Chinese', async ({ browser
   await test.step('a running VM’s details', async () => {
     await each(async (page, variant) => {
       await show(page, `#/vm/${shown.id}`)
-      const commandLine = page.getByRole('region', {
-        name: tr(variant.lang, 'details.commandLineLabel'),
+      const commandLine = page.getByLabel(tr(variant.lang, 'details.commandLineLabel'), {
+        exact: true,
       })
       await expect(commandLine).toContainText('qemu-system-x86_64')
       await audit(page, variant, 'details')
