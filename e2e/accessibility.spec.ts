@@ -8,6 +8,8 @@ import { expect, test, useVireoHost, watchPageProblems } from './pages/fixtures'
 
 // axe-core (WCAG 2.0/2.1 A and AA, best practices) over every screen in light, dark and
 // Chinese, and the console from the keyboard alone: in, keys to the guest, out, and away.
+// One file (over 300 lines) because both share one web host and one guest, which installs
+// while the screens are walked: two files would boot it twice on a two-core machine.
 const host = useVireoHost()
 
 /**
