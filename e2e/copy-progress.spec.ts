@@ -79,7 +79,7 @@ test('importing and cloning a large disk show how far the copy has got', async (
     const dialog = await app.details.openClone('Imported')
     await dialog.getByRole('button', { name: 'Clone', exact: true }).click()
     await showsProgress(page, ['convert', vm.disks[0]!.path], 'Copying the disks…')
-    await expect(page.getByRole('heading', { name: 'Imported (clone)', level: 2 })).toBeVisible({
+    await expect(page.getByRole('heading', { name: 'Imported (clone)', level: 1 })).toBeVisible({
       timeout: 120_000,
     })
   })

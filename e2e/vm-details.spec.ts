@@ -79,7 +79,7 @@ test('a VM made through every wizard page, then edited in its details, keeps the
     await copyName.fill('Copie 1')
     await dialog.getByRole('button', { name: 'Clone', exact: true }).click()
     // The copy's own details: the edited hardware, its own folder.
-    await expect(page.getByRole('heading', { name: 'Copie 1', level: 2 })).toBeVisible({
+    await expect(page.getByRole('heading', { name: 'Copie 1', level: 1 })).toBeVisible({
       timeout: 60_000,
     })
     expect(page.url()).not.toBe(original)

@@ -57,7 +57,7 @@ export class AppPage {
   async setLanguage(language: 'system' | 'en' | 'zh-CN'): Promise<void> {
     await this.settingsButton.click()
     const dialog = this.page.getByRole('dialog')
-    await dialog.getByRole('combobox').selectOption(language)
+    await dialog.getByRole('combobox', { name: /^(Language|语言)$/ }).selectOption(language)
     await dialog.getByRole('button', { name: /^(Done|完成)$/ }).click()
     await dialog.waitFor({ state: 'detached' })
   }

@@ -129,7 +129,11 @@ function useBackend(): void {
   }, [])
 }
 
-/** After moving to another screen, focus goes to its title (not on first load). */
+/**
+ * After moving to another screen, focus goes to its title (not on first load). A screen that
+ * is not there yet (the console, loaded lazily; one waiting for its VM) gets it when its title
+ * appears.
+ */
 function useFocusOnRouteChange(route: Route): void {
   const first = useRef(true)
   const key = JSON.stringify(route)
@@ -138,6 +142,19 @@ function useFocusOnRouteChange(route: Route): void {
       first.current = false
       return
     }
-    document.querySelector<HTMLElement>('main h2[tabindex="-1"]')?.focus()
+    const focusTitle = () => {
+      const title = document.querySelector<HTMLElement>('main h1[tabindex="-1"]')
+      title?.focus()
+      return title !== null
+    }
+    const main = document.getElementById('main')
+    if (focusTitle() || main === null) return
+    const observer = new MutationObserver(() => {
+      // Meanwhile the user may have put focus somewhere: leave it there.
+      const lost = document.activeElement === null || document.activeElement === document.body
+      if (!lost || focusTitle()) observer.disconnect()
+    })
+    observer.observe(main, { childList: true, subtree: true })
+    return () => observer.disconnect()
   }, [key])
 }

@@ -45,7 +45,9 @@ export function CommandLine({ argv, label }: { argv: readonly string[]; label: s
               : ''}
         </span>
       </div>
-      <pre ref={preRef} className="code" aria-labelledby={labelId} tabIndex={0}>
+      {/* A named, focusable region: it scrolls, and the keyboard must reach it (a bare <pre>
+          has no role that takes a name). */}
+      <pre ref={preRef} className="code" role="region" aria-labelledby={labelId} tabIndex={0}>
         {text}
       </pre>
     </div>

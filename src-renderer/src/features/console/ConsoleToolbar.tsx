@@ -1,5 +1,5 @@
 import type RFB from '@novnc/novnc'
-import { useState } from 'react'
+import { useState, type Ref } from 'react'
 import { useTranslation } from 'react-i18next'
 import { toErrorInfo } from '../../api/api-error'
 import { api } from '../../api/client'
@@ -16,6 +16,8 @@ import { TypeTextDialog } from './TypeTextDialog'
 import { refOf } from '../../api/vm-ref'
 
 interface ConsoleToolbarProps {
+  /** The toolbar itself: where focus goes when the keyboard is released from the guest. */
+  ref?: Ref<HTMLDivElement>
   vm: VmSummary
   rfb: RFB | null
   scale: boolean
@@ -29,7 +31,7 @@ interface ConsoleToolbarProps {
 type Open = null | 'type' | 'forceOff'
 
 /** View, keys, media and power controls above the console. */
-export function ConsoleToolbar(props: ConsoleToolbarProps) {
+export function ConsoleToolbar({ ref, ...props }: ConsoleToolbarProps) {
   const { t } = useTranslation()
   const { vm, rfb, onError } = props
   const [open, setOpen] = useState<Open>(null)
@@ -103,7 +105,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
     vm.cdrom === null ? t('console.noMedia') : t('console.media', { file: baseName(vm.cdrom) })
 
   return (
-    <div className="console-tools" role="group" aria-label={t('console.tools')}>
+    <div ref={ref} className="console-tools" role="group" aria-label={t('console.tools')}>
       <button
         type="button"
         className="small"

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ErrorInfo } from '../../api/types'
 import { navigate } from '../../app/route-store'
@@ -9,6 +9,8 @@ import { isOn, useVms } from '../vm-list/vms-store'
 import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { ConsoleToolbar } from './ConsoleToolbar'
 import { useConsole } from './use-console'
+import { useKeyboardRelease } from './use-keyboard-release'
+import { usePreferences } from '../settings/preferences'
 import { toErrorInfo } from '../../api/api-error'
 import './console.css'
 import type { VmRef } from '../../api/types'
@@ -26,6 +28,9 @@ export function ConsoleView({ connection, id }: VmRef) {
   const [starting, setStarting] = useState(false)
   const screenRef = useRef<HTMLDivElement>(null)
   const sectionRef = useRef<HTMLElement>(null)
+  const toolsRef = useRef<HTMLDivElement>(null)
+  const hintId = useId()
+  const chord = usePreferences((s) => s.releaseChord)
   const name = vm?.name ?? ''
   const on = vm !== undefined && vm.broken === null && isOn(vm.state)
 
@@ -33,9 +38,18 @@ export function ConsoleView({ connection, id }: VmRef) {
     vm: { connection, id },
     on,
     label: t('console.canvasLabel', { name }),
+    description: hintId,
     scale,
     screenRef,
   })
+
+  const holdsKeyboard = useKeyboardRelease({
+    screenRef,
+    sender: rfb,
+    chord,
+    onRelease: () => toolsRef.current?.querySelector<HTMLElement>('button:enabled')?.focus(),
+  })
+  const holding = holdsKeyboard && status === 'connected'
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === sectionRef.current)
@@ -79,9 +93,9 @@ export function ConsoleView({ connection, id }: VmRef) {
     <section ref={sectionRef} className="console" aria-labelledby="console-title">
       <div className="console-bar">
         <BackLink />
-        <h2 id="console-title" className="console-title" tabIndex={-1}>
+        <h1 id="console-title" className="console-title" tabIndex={-1}>
           {vm.name}
-        </h2>
+        </h1>
         <StateBadge vm={vm} />
         <button
           type="button"
@@ -92,6 +106,7 @@ export function ConsoleView({ connection, id }: VmRef) {
           {t('actions.details')}
         </button>
         <ConsoleToolbar
+          ref={toolsRef}
           vm={vm}
           rfb={rfb}
           scale={scale}
@@ -106,8 +121,20 @@ export function ConsoleView({ connection, id }: VmRef) {
         {sent}
       </p>
       {error !== null && <ErrorNote error={error} onDismiss={() => setError(null)} />}
-      <div className={scale ? 'console-stage' : 'console-stage console-stage-actual'}>
+      <div
+        className={[
+          'console-stage',
+          scale ? '' : 'console-stage-actual',
+          holding ? 'console-stage-holding' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+      >
         <div ref={screenRef} className="console-screen" />
+        {/* Shown while the guest has the keyboard; the canvas's description at all times. */}
+        <p id={hintId} className="console-hint" hidden={!holding}>
+          {t('console.releaseHint', { keys: t(`console.releaseKeys.${chord}`) })}
+        </p>
         {status !== 'connected' && (
           <div className="console-overlay">
             {on ? (

@@ -15,6 +15,8 @@ interface ConsoleOptions {
   on: boolean
   /** The canvas's accessible name. */
   label: string
+  /** The id of the element that describes the canvas (how to release the keyboard). */
+  description: string
   scale: boolean
   screenRef: RefObject<HTMLDivElement | null>
 }
@@ -24,13 +26,13 @@ interface ConsoleOptions {
  * restart, the web host restarting) it fetches a fresh endpoint and reconnects with backoff
  * for as long as the VM runs; when the VM stops it waits for it to start again.
  */
-export function useConsole({ vm: { connection, id }, on, label, scale, screenRef }: ConsoleOptions) {
+export function useConsole({ vm: { connection, id }, on, label, description, scale, screenRef }: ConsoleOptions) {
   const [status, setStatus] = useState<ConsoleStatus>(on ? 'connecting' : 'off')
   const [rfb, setRfb] = useState<RFB | null>(null)
   const rfbRef = useRef<RFB | null>(null)
-  const settings = useRef({ label, scale })
+  const settings = useRef({ label, description, scale })
   useLayoutEffect(() => {
-    settings.current = { label, scale }
+    settings.current = { label, description, scale }
   })
 
   useEffect(() => {
@@ -72,14 +74,14 @@ export function useConsole({ vm: { connection, id }, on, label, scale, screenRef
       client.scaleViewport = settings.current.scale
       client.background = 'transparent'
       client.qualityLevel = 8
-      labelCanvas(target, settings.current.label)
+      labelCanvas(target, settings.current)
       client.addEventListener('connect', () => {
         if (cancelled) return
         attempt = 0
         setStatus('connected')
         rfbRef.current = client
         setRfb(client)
-        labelCanvas(target, settings.current.label)
+        labelCanvas(target, settings.current)
       })
       client.addEventListener('disconnect', () => {
         if (current === client) current = null
@@ -107,16 +109,24 @@ export function useConsole({ vm: { connection, id }, on, label, scale, screenRef
 
   useEffect(() => {
     const target = screenRef.current
-    if (target !== null) labelCanvas(target, label)
-  }, [label, rfb, screenRef])
+    if (target !== null) labelCanvas(target, { label, description })
+  }, [label, description, rfb, screenRef])
 
   return { status, rfb }
 }
 
-/** The canvas noVNC made gets a role and a name ("Console of <name>"). */
-function labelCanvas(target: HTMLElement, label: string): void {
+/**
+ * The canvas noVNC made gets a role, a name ("Console of <name>") and a description, and a
+ * place in the Tab order (after the controls): the keyboard reaches the guest as the mouse does.
+ */
+function labelCanvas(
+  target: HTMLElement,
+  { label, description }: { label: string; description: string },
+): void {
   const canvas = target.querySelector('canvas')
   if (canvas === null) return
+  canvas.tabIndex = 0
   canvas.setAttribute('role', 'application')
   canvas.setAttribute('aria-label', label)
+  canvas.setAttribute('aria-describedby', description)
 }

@@ -50,9 +50,9 @@ export function DetailsView({ connection, id }: VmRef) {
           <Icon name="back" />
           {t('common.allVms')}
         </button>
-        <h2 id="details-title" className="screen-title" tabIndex={-1}>
+        <h1 id="details-title" className="screen-title" tabIndex={-1}>
           {shown?.name ?? t('common.loading')}
-        </h2>
+        </h1>
         {shown != null && <StateBadge vm={shown} />}
         {shown != null && shown.broken === null && (
           <button type="button" className="small" onClick={() => navigate({ name: 'console', connection, id })}>
@@ -96,9 +96,9 @@ export function DetailsView({ connection, id }: VmRef) {
           )}
           {vm.argv !== null && (
             <section className="argv" aria-labelledby="argv-title">
-              <h3 id="argv-title" className="section-title">
+              <h2 id="argv-title" className="section-title">
                 {t('details.commandLine')}
-              </h3>
+              </h2>
               <CommandLine argv={vm.argv} label={t('details.commandLineLabel')} />
             </section>
           )}

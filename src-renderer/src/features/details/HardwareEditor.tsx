@@ -109,9 +109,9 @@ export function HardwareEditor({
         void save()
       }}
     >
-      <h3 id="hardware-title" className="section-title">
+      <h2 id="hardware-title" className="section-title">
         {t('details.hardware')}
-      </h3>
+      </h2>
       {!editable && <p className="note">{t('details.stopToEdit')}</p>}
       <fieldset disabled={!editable || saving} className="form-grid">
         <Field label={t('wizard.fields.name')} error={problems.name}>

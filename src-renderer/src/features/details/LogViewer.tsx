@@ -48,9 +48,9 @@ export function LogViewer({ vm: { connection, id }, live }: { vm: VmRef; live: b
   return (
     <section className="logs" aria-labelledby="logs-title">
       <div className="section-head">
-        <h3 id="logs-title" className="section-title">
+        <h2 id="logs-title" className="section-title">
           {t('details.logs')}
-        </h3>
+        </h2>
         <div className="segmented" role="group" aria-label={t('details.whichLog')}>
           {(['serial', 'qemu'] as const).map((which) => (
             <button

@@ -62,9 +62,9 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
   const nameError = error?.details?.['field'] === 'name' ? core.error(error).message : undefined
   return (
     <section className="snapshots" aria-labelledby="snapshots-title">
-      <h3 id="snapshots-title" className="section-title">
+      <h2 id="snapshots-title" className="section-title">
         {t('snapshots.title')}
-      </h3>
+      </h2>
       {!settled && <p className="note">{t('snapshots.wait')}</p>}
       {running && snapshots?.some((s) => s.vmStateBytes === 0) === true && (
         <p className="note">{t('snapshots.diskOnlyWhileRunning')}</p>

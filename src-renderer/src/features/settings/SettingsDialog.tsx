@@ -3,11 +3,15 @@ import { useTranslation } from 'react-i18next'
 import { languagePreference, setLanguagePreference, type LanguagePreference } from '../../i18n/i18n'
 import { Dialog } from '../../ui/Dialog'
 import { Field } from '../../ui/Field'
+import { releaseChords, type ReleaseChord } from '../console/release-chord'
+import { usePreferences } from './preferences'
 
-/** Preferences: for now the language (follows the system unless chosen here). */
+/** Preferences: the language (follows the system unless chosen here) and the console's keys. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation()
   const [language, setLanguage] = useState<LanguagePreference>(languagePreference)
+  const releaseChord = usePreferences((s) => s.releaseChord)
+  const setReleaseChord = usePreferences((s) => s.setReleaseChord)
 
   return (
     <Dialog
@@ -37,6 +41,18 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           <option value="zh-CN" lang="zh-CN">
             简体中文
           </option>
+        </select>
+      </Field>
+      <Field label={t('settings.releaseKeys')} help={t('settings.releaseKeysHelp')}>
+        <select
+          value={releaseChord}
+          onChange={(event) => setReleaseChord(event.target.value as ReleaseChord)}
+        >
+          {releaseChords.map((chord) => (
+            <option key={chord} value={chord}>
+              {t(`console.releaseKeys.${chord}`)}
+            </option>
+          ))}
         </select>
       </Field>
     </Dialog>

@@ -62,9 +62,9 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
       <Thumbnail vm={vm} />
       <div className="vm-main">
         <div className="vm-head">
-          <h3 id={titleId} className="vm-name">
+          <h2 id={titleId} className="vm-name">
             {vm.name}
-          </h3>
+          </h2>
           {broken ? (
             <span role="status" aria-label={t('list.state')} className="state state-broken">
               {t('list.broken')}
@@ -90,14 +90,14 @@ export function VmCard({ vm, stats }: { vm: VmSummary; stats: VmStats | undefine
               )}
             </p>
             {on && stats !== undefined && (
-              <p className="vm-stats" aria-label={t('list.usage')}>
+              <div className="vm-stats" role="group" aria-label={t('list.usage')}>
                 <span>
                   {t('list.cpuUsage', { value: formatPercent(stats.cpuPercent, i18n.language) })}
                 </span>
                 <span>
                   {t('list.memoryUsage', { value: formatBytes(stats.memoryBytes, i18n.language) })}
                 </span>
-              </p>
+              </div>
             )}
             <StateNote vm={vm} />
           </>

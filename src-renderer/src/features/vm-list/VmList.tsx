@@ -22,9 +22,9 @@ export function VmList() {
 
   return (
     <section className="vm-list" aria-labelledby="vm-list-title">
-      <h2 id="vm-list-title" className="screen-title" tabIndex={-1}>
+      <h1 id="vm-list-title" className="screen-title" tabIndex={-1}>
         {t('list.title')}
-      </h2>
+      </h1>
       {error !== null && (
         <div className="list-error">
           <ErrorNote error={error} />
@@ -53,7 +53,7 @@ export function VmList() {
       {loaded && sorted.length === 0 && error === null && (
         <div className="empty">
           <Icon name="screen" className="empty-icon" />
-          <h3>{t('list.emptyTitle')}</h3>
+          <h2>{t('list.emptyTitle')}</h2>
           <p>{t('list.emptyText')}</p>
           <button type="button" className="primary" onClick={() => navigate({ name: 'new' })}>
             <Icon name="plus" />

@@ -27,7 +27,7 @@ export function OsPage() {
       <div className="os-card">
         <Icon name="disc" className="os-icon" />
         <div>
-          <h4 className="os-name">{os !== null ? os.name : t('wizard.os.unknown')}</h4>
+          <h3 className="os-name">{os !== null ? os.name : t('wizard.os.unknown')}</h3>
           <p className="muted">
             {inspection !== null &&
               [
@@ -43,7 +43,7 @@ export function OsPage() {
         </div>
       </div>
 
-      <h4 className="section-label">{t('wizard.os.willMake')}</h4>
+      <h3 className="section-label">{t('wizard.os.willMake')}</h3>
       <dl className="summary">
         <dt>{t('wizard.fields.name')}</dt>
         <dd>{draft.name}</dd>

@@ -163,9 +163,9 @@ function Candidates({
   if (candidates === null || candidates.length === 0) return null
   return (
     <section className="candidates" aria-labelledby="candidates-title">
-      <h4 id="candidates-title" className="section-label">
+      <h3 id="candidates-title" className="section-label">
         {t('wizard.source.candidates')}
-      </h4>
+      </h3>
       <ul className="candidate-list">
         {candidates.map((candidate) => (
           <li key={candidate.path}>

@@ -39,9 +39,9 @@ export function Wizard() {
   return (
     <section className="wizard" aria-labelledby="wizard-title">
       <header className="wizard-head">
-        <h2 id="wizard-title" className="screen-title" tabIndex={-1}>
+        <h1 id="wizard-title" className="screen-title" tabIndex={-1}>
           {t('wizard.title')}
-        </h2>
+        </h1>
         <ol className="steps" aria-label={t('wizard.stepsLabel')}>
           {steps.map((s, index) => (
             <li
@@ -64,9 +64,9 @@ export function Wizard() {
         </ol>
       </header>
       <div className="wizard-page">
-        <h3 ref={headingRef} className="page-title" tabIndex={-1}>
+        <h2 ref={headingRef} className="page-title" tabIndex={-1}>
           {t(`wizard.titles.${step}`)}
-        </h3>
+        </h2>
         <Page />
       </div>
     </section>
