@@ -1,3 +1,4 @@
+// Over 300 lines: one walk over every screen in three looks, and the keyboard-only walk, sharing one VM and its set-up.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from '@playwright/test'

@@ -1,3 +1,4 @@
+// Over 300 lines: every door of the built main process under one stand-in launch, whose set-up the cases share.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
