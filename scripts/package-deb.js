@@ -59,7 +59,9 @@ function importedPackages(files) {
   const names = new Set()
   for (const file of files) {
     const code = readFileSync(file, 'utf8')
-    for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+    // A specifier is one token (no spaces, quotes or semicolons): bundled code (execa's) holds
+    // `from '` inside its own strings, which must not read as an import.
+    for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([@\w][\w@/.+-]*)["']/g)) {
       const spec = m[1]
       if (spec.startsWith('node:') || builtinModules.includes(spec)) continue
       names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0])
