@@ -22,7 +22,7 @@ export function consoleEndpoint(uri: LibvirtUri, vnc: ParsedDomain['vnc']): VncE
   }
   const argv = sshArgv(uri.ssh)
   const remote = 'socket' in vnc ? { args: [uri.ssh.host, 'nc', '-U', shellQuote(vnc.socket)] } : { args: ['-W', `127.0.0.1:${vnc.port}`, uri.ssh.host] }
-  return () => sshStream([...argv, ...remote.args])
+  return () => sshStream(uri.ssh?.command ?? 'ssh', [...argv, ...remote.args])
 }
 
 /** ssh's options for a URI's host: its user, port and key; strict host keys; never a prompt. */
@@ -48,8 +48,8 @@ function isLoopback(listen: string): boolean {
   return listen === '127.0.0.1' || listen === '::1' || listen === 'localhost'
 }
 
-function sshStream(args: string[]): Duplex {
-  const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SSH_ENV } })
+function sshStream(program: string, args: string[]): Duplex {
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SSH_ENV } })
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)))

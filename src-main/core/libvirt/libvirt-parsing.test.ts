@@ -39,7 +39,7 @@ describe('virsh output', () => {
 describe('libvirt URIs', () => {
   it('reads qemu+ssh parts for the console tunnel', () => {
     const uri = parseLibvirtUri('qemu+ssh://root@127.0.0.1:2222/system?keyfile=/k/id&known_hosts=/k/kh')
-    expect(uri.ssh).toEqual({ user: 'root', host: '127.0.0.1', port: 2222, keyfile: '/k/id', knownHosts: '/k/kh' })
+    expect(uri.ssh).toEqual({ user: 'root', host: '127.0.0.1', port: 2222, keyfile: '/k/id', knownHosts: '/k/kh', command: null })
     expect(sshArgv(uri.ssh!)).toEqual(expect.arrayContaining(['StrictHostKeyChecking=yes', 'BatchMode=yes', '-p', '2222', '-l', 'root', '-i', '/k/id', 'UserKnownHostsFile=/k/kh']))
     expect(parseLibvirtUri('qemu:///system').ssh).toBeNull()
   })

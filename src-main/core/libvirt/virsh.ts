@@ -41,7 +41,15 @@ export interface LibvirtUri {
   transport: string | null
   path: string
   /** For qemu+ssh: how the console tunnel reaches the same host as libvirt does. */
-  ssh: { user: string | null; host: string; port: number | null; keyfile: string | null; knownHosts: string | null } | null
+  ssh: {
+    user: string | null
+    host: string
+    port: number | null
+    keyfile: string | null
+    knownHosts: string | null
+    /** The ssh program (`?command=`), which libvirt runs too; `ssh` if unset. */
+    command: string | null
+  } | null
 }
 
 /** Checks a URI and reads its parts; only local ones (no host) and `+ssh` ones are accepted. */
@@ -69,6 +77,7 @@ export function parseLibvirtUri(uri: string): LibvirtUri {
         port: at[3] === undefined ? null : Number(at[3]),
         keyfile: params.get('keyfile'),
         knownHosts: params.get('known_hosts'),
+        command: params.get('command'),
       },
     }
   }
