@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, protocol, session } from 'electron'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
+import { connectionsFilePath } from '../core/libvirt/connections-file'
 import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
 import { serveRenderer } from './renderer-protocol'
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler(permissions.request)
   session.defaultSession.setPermissionCheckHandler(permissions.check)
 
-  const vireo = new Vireo({ paths, watch: true })
+  const vireo = new Vireo({ paths, watch: true, connectionsFile: connectionsFilePath() })
   await vireo.attachRunning()
 
   // Consoles: a loopback WebSocket bridge to each VM's VNC socket, opened with one-time tokens.
