@@ -79,11 +79,11 @@ export class LibvirtBackend implements Backend {
     if (changed) this.options.events.emit('connectionChanged', this.info())
   }
 
-  /** One virsh call on this connection; a call that reaches libvirt clears a failed state. */
+  /** One virsh call on this connection; a call that reaches libvirt makes it `connected`. */
   private async call(args: string[], timeoutMs?: number): Promise<string> {
     try {
       const out = await virsh(this.options.uri, args, timeoutMs === undefined ? {} : { timeoutMs })
-      if (this.state === 'failed') this.setState('connected', null)
+      if (this.state !== 'connected') this.setState('connected', null)
       return out
     } catch (error) {
       if (isLinkFailure(error)) this.setState('failed', toErrorInfo(error))
