@@ -32,7 +32,8 @@ export interface CliHomeOptions {
 export function cliHome(at: string | CliHomeOptions = {}) {
   const options = typeof at === 'string' ? { prefix: at } : at
   const home = options.home ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'vireo-cli-'))
-  const env: Record<string, string> = { VIREO_HOME: home, ...options.env }
+  // Its own settings folder (saved connections) unless told: never the machine's ~/.config.
+  const env: Record<string, string> = { VIREO_HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...options.env }
   const timeout = options.timeoutMs ?? 120_000
   const withEnv =
     (extra: Record<string, string>) =>
