@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RfbTestClient } from '../console/testing/rfb-test-client'
 import { buildDomainXml } from '../libvirt/domain-xml'
 import { idOfUuid } from '../libvirt/domain-state'
+import { execa } from 'execa'
 import { libvirtUnavailable, removeDomain, startSshd, SYSTEM, virshTest, virtInstall, type TestSshd } from '../libvirt/testing/libvirt-test-support'
 import { VireoHarness } from '../testing/vireo-harness'
 import { vmConfigSchema } from '../vms/config'
@@ -132,5 +133,22 @@ describe.skipIf(unavailable !== null)(`libvirt connections (${unavailable ?? 'li
     const backend = new LibvirtBackend({ uri: 'qemu+ssh://root@127.0.0.1:1/system', watch: false, events: { emit: () => undefined, wanted: () => false } })
     await expect(backend.attach()).rejects.toMatchObject({ message: expect.stringMatching(/127\.0\.0\.1 cannot be reached: Connection refused/) })
     expect(backend.info()).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot be reached/) } })
+  })
+
+  // Last: it stops this machine's libvirtd (started by the tests' own start-libvirt.sh) and starts it again.
+  it('libvirtd stopping: a clear message, the connection failed, local unaffected, and back when it returns', async () => {
+    const { stdout } = await execa('pgrep', ['-x', 'libvirtd'])
+    const pid = Number(stdout.trim().split('\n')[0])
+    process.kill(pid, 'SIGTERM')
+    await expect.poll(async () => (await execa('pgrep', ['-x', 'libvirtd'], { reject: false })).exitCode, { timeout: 30_000 }).toBe(1)
+    await expect(vireo.listVms({ connection: SYSTEM })).rejects.toMatchObject({ message: expect.stringMatching(/libvirt is not running at qemu:\/\/\/system/) })
+    const failed = (await vireo.listConnections()).find((c) => c.id === SYSTEM)
+    expect(failed).toMatchObject({ state: 'failed', error: { hint: expect.stringMatching(/libvirtd -d/) } })
+    expect(await vireo.listVms({ connection: 'local' })).toEqual([])
+
+    expect(await libvirtUnavailable()).toBeNull()
+    // The event follower connects again by itself.
+    await expect.poll(async () => (await vireo.listConnections()).find((c) => c.id === SYSTEM)?.state, { timeout: 30_000 }).toBe('connected')
+    expect(Array.isArray(await vireo.listVms({ connection: SYSTEM }))).toBe(true)
   })
 })
