@@ -1,5 +1,6 @@
 // Over 300 lines: one short routing method per API method, kept in one place so that the map
-// from the contract to the connections reads as one table.
+// from the contract to the connections reads as one table, with the connections themselves (opened from the
+// saved list or --connect, added, removed) beside it.
 import { EventEmitter } from 'node:events'
 import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
 import { LibvirtBackend } from './backends/libvirt-backend'
