@@ -27,7 +27,7 @@ test.afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-test('adds qemu:///system, lists its domains under it, refuses a bad URI, removes it', async ({ app, page }) => {
+test('adds qemu:///system, lists its domains under it, shows one, refuses a bad URI, removes it', async ({ app, page }) => {
   await app.open()
   const uri = page.getByLabel('Add a libvirt connection')
   await uri.fill('qemu+tcp://host/system')
@@ -40,7 +40,13 @@ test('adds qemu:///system, lists its domains under it, refuses a bad URI, remove
   const group = list.getByRole('region', { name: SYSTEM })
   await expect(list.getByRole('region', { name: 'This computer' })).toBeVisible()
   await expect(group).toContainText('connected')
-  await expect(group.getByRole('listitem').filter({ hasText: domain })).toBeVisible()
+  const card = group.getByRole('listitem').filter({ hasText: domain })
+  await expect(card).toBeVisible()
+
+  // Its details say what is not offered on libvirt yet, instead of a settings form that would fail.
+  await card.getByRole('button', { name: 'Details' }).click()
+  await expect(page.getByText('On a libvirt connection, Vireo does not change settings')).toBeVisible()
+  await page.goBack()
 
   page.once('dialog', (dialog) => void dialog.accept())
   await group.getByRole('button', { name: `Remove the connection ${SYSTEM}` }).click()
