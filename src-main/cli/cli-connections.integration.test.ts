@@ -43,6 +43,10 @@ describe.skipIf(unavailable !== null)(`vireo and libvirt connections (${unavaila
     const r = await vireo('connections', 'add', 'qemu+tcp://host/system')
     expect(r.exitCode).not.toBe(0)
     expect(r.stderr).toMatch(/transport “tcp” is not supported/)
+    // A saved connection never names a program to run (a request must not choose what runs here).
+    const program = await vireo('connections', 'add', 'qemu+ssh://root@127.0.0.1/system?command=/bin/true')
+    expect(program.exitCode).not.toBe(0)
+    expect(program.stderr).toMatch(/names a program to run/)
   })
 
   it('--connect and VIREO_CONNECT address a libvirt connection: a virt-install domain by name and by UUID', async () => {

@@ -7,7 +7,7 @@ import { LibvirtBackend } from './backends/libvirt-backend'
 import { LocalBackend } from './backends/local-backend'
 import { readConnections, writeConnections } from './libvirt/connections-file'
 import { libvirtMessages } from './libvirt/libvirt-messages'
-import { parseLibvirtUri } from './libvirt/virsh'
+import { parseLibvirtUri, uriNamesProgram } from './libvirt/virsh'
 import { ConsoleServer } from './console/console-server'
 import { ConsoleTokens } from './console/console-tokens'
 import { toErrorInfo, VireoError, type ErrorInfo } from './errors'
@@ -193,6 +193,7 @@ export class Vireo extends EventEmitter<EventMap> {
   async addConnection(params: ConnectionUriRequest): Promise<ConnectionInfo> {
     const { uri } = params
     parseLibvirtUri(uri)
+    if (uriNamesProgram(uri)) throw libvirtMessages.commandParam(uri)
     const saved = this.connectionsFile === undefined ? [] : await readConnections(this.connectionsFile)
     if (saved.includes(uri) || (this.connectionsFile === undefined && this.backends.has(uri))) throw libvirtMessages.connectionExists(uri)
     if (this.connectionsFile !== undefined) await writeConnections(this.connectionsFile, [...saved, uri])

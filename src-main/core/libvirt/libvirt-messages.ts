@@ -41,6 +41,8 @@ export const libvirtMessages = {
     new VireoError('ALREADY_EXISTS', `The connection ${uri} is already in the list.`, undefined, { field: 'uri' }),
   noSuchConnection: (uri: string) =>
     new VireoError('NOT_FOUND', `There is no connection ${uri}.`, 'See vireo connections list.', { field: 'uri' }),
+  commandParam: (uri: string) =>
+    new VireoError('INVALID_INPUT', `“${uri}” names a program to run (?command=), which Vireo does not save from a request.`, 'Set ssh options in ~/.ssh/config instead, or use vireo --connect with that URI yourself.', { field: 'uri' }),
   settingsUnreadable: (path: string, why: string) =>
     new VireoError('INVALID_STATE', `The list of connections in ${path} cannot be read: ${why}.`, 'Fix or remove that file; Vireo writes it again when you add a connection.', { path }),
 } as const

@@ -3,7 +3,7 @@ import { VireoError } from '../errors'
 import { pngInk } from '../testing/png'
 import { idOfUuid, parseDomstats, parseEventLine, parseUuidNames, uuidOfId, vireoState } from './domain-state'
 import { ppmToPng } from './ppm-png'
-import { explainVirshFailure, parseLibvirtUri } from './virsh'
+import { explainVirshFailure, parseLibvirtUri, uriNamesProgram } from './virsh'
 import { shellQuote, sshArgv } from './libvirt-console'
 
 const failed = (...stderrTail: string[]) =>
@@ -49,6 +49,12 @@ describe('libvirt URIs', () => {
     expect(() => parseLibvirtUri('qemu://host/system')).toThrow(/needs \+ssh/)
     expect(() => parseLibvirtUri('qemu+ssh://-oProxyCommand=x/system')).toThrow(/cannot start with “-”/)
     expect(() => parseLibvirtUri('not a uri')).toThrow(/not a libvirt URI/)
+  })
+
+  it('knows a URI that names a program to run', () => {
+    expect(uriNamesProgram('qemu+ssh://h/system?keyfile=/k&command=/tmp/evil')).toBe(true)
+    expect(uriNamesProgram('qemu+ssh://h/system?keyfile=/k')).toBe(false)
+    expect(uriNamesProgram('qemu:///system')).toBe(false)
   })
 
   it('quotes a socket path for the remote shell', () => {

@@ -85,6 +85,15 @@ export function parseLibvirtUri(uri: string): LibvirtUri {
   return { uri, driver, transport, path, ssh: null }
 }
 
+/**
+ * Whether a URI names a program libvirt and Vireo would run (`?command=`): a saved connection
+ * added through the API may not (a request must never choose what runs here); `--connect` may.
+ */
+export function uriNamesProgram(uri: string): boolean {
+  const query = uri.split('?')[1] ?? ''
+  return new URLSearchParams(query.split('#')[0]).has('command')
+}
+
 const LIBVIRT_ERROR = /^error: (.*)$/
 
 /** A virsh failure in words (see libvirt-messages); anything else passes through. */
