@@ -212,7 +212,7 @@ export class LibvirtBackend implements Backend {
   async deleteVm(params: DeleteVmRequest): Promise<DeleteResult> {
     const { parsed, stats } = await this.domain(params)
     const vm = this.summary(parsed, stats)
-    if (vm.state !== 'stopped' && vm.state !== 'crashed') throw new VireoError('ALREADY_RUNNING', 'This VM is running; it can be deleted once it is off.', 'Shut it down or force it off first.')
+    if (vm.state !== 'stopped' && vm.state !== 'crashed') throw m.runningNoDelete()
     const disks = parsed.disks.map((d) => d.path).filter((p) => p !== '')
     await this.call(['undefine', this.uuid(params), '--nvram', '--managed-save', '--snapshots-metadata', ...(params.deleteDisks && disks.length > 0 ? ['--remove-all-storage'] : [])])
     this.ids.delete(parsed.name)

@@ -25,6 +25,8 @@ export const libvirtMessages = {
     new VireoError('NOT_FOUND', `This VM is no longer defined at ${uri}: it was deleted or undefined meanwhile.`, 'Refresh the list.', { uri }),
   notRunning: () =>
     new VireoError('NOT_RUNNING', 'This VM is not running.', 'Start it first.'),
+  runningNoDelete: () =>
+    new VireoError('ALREADY_RUNNING', 'This VM is running; it can be deleted once it is off.', 'Shut it down or force it off first.'),
   alreadyRunning: () =>
     new VireoError('ALREADY_RUNNING', 'This VM is already running.'),
   noConsole: () =>
