@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # console font with `apt-get download`, which needs current package lists.
 # grub-efi-amd64-bin is on every UEFI-booted Debian; with it, grub-mkrescue builds both platforms,
 # so it is installed here too and the test ISO's build is always tried that way.
-packages=(qemu-system-x86 qemu-utils ovmf chromium xvfb xorriso grub-common grub-pc-bin grub-efi-amd64-bin xz-utils cpio gzip)
+# libvirt-daemon-system, libvirt-clients, virtinst and openssh-server: libvirt connections
+# (virsh is how Vireo talks to libvirt; the tests run libvirtd and an sshd on 127.0.0.1;
+# dnsmasq-base runs libvirt's default network).
+packages=(qemu-system-x86 qemu-utils ovmf chromium xvfb xorriso grub-common grub-pc-bin grub-efi-amd64-bin xz-utils cpio gzip
+  libvirt-daemon-system libvirt-clients virtinst openssh-server openssh-client netcat-openbsd dnsmasq-base)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

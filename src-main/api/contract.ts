@@ -94,6 +94,10 @@ export const methods = {
   listVms: z.object({ connection: connectionIdSchema.optional() }),
   /** The connections VMs are served from, `local` first, each with its state and error. */
   listConnections: z.object({}),
+  /** Adds a libvirt URI to the saved connections (shared by every front end) and opens it. */
+  addConnection: z.object({ uri: z.string().min(1).max(2048) }),
+  /** Closes a libvirt connection and takes it off the saved list; its VMs are left alone. */
+  removeConnection: z.object({ uri: z.string().min(1).max(2048) }),
   getVm: id,
   createVm: createVmParams,
   previewVm: createVmParams,
@@ -141,6 +145,10 @@ export interface Results {
   hostCheck: HostReport
   listVms: VmSummary[]
   listConnections: ConnectionInfo[]
+  /** The connection added, with its state (`failed` and why, if it could not connect). */
+  addConnection: ConnectionInfo
+  /** The connections left. */
+  removeConnection: ConnectionInfo[]
   getVm: VmDetails
   createVm: VmDetails
   /** What Create would make and start: its id, its command line, or what would stop it. */

@@ -27,6 +27,8 @@ export const cliOptions = {
   'token-file': { type: 'string' },
   log: { type: 'string' },
   lines: { type: 'string' },
+  /** The libvirt URI every VM command addresses (else VIREO_CONNECT, else Vireo's own VMs). */
+  connect: { type: 'string', short: 'c' },
 } as const
 
 export type CliValues = ReturnType<typeof parse>['values']
@@ -63,8 +65,13 @@ export const usage = `Usage: vireo <command> [options]
   service install [--host 127.0.0.1] [--port N] | uninstall | status
                                     vireo web as a systemd user service (status: its URL, token)
   completion bash|zsh               a shell completion script (commands, options, VM names)
+  connections list [--json] | add URI | remove URI
+                                    libvirt connections (qemu:///system, qemu+ssh://user@host/system),
+                                    kept in $XDG_CONFIG_HOME/vireo/connections.json
 
 VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).
+--connect URI (-c URI, or VIREO_CONNECT=URI) with a VM command: the VMs of that libvirt
+connection instead of Vireo's own, a VM named by its domain name or UUID.
 What cannot be undone asks first on a terminal: delete --delete-disks, snapshot revert and
 snapshot delete; --yes answers for you. Without a terminal (a script), delete --delete-disks
 refuses unless --yes is given; snapshot revert and delete go ahead, as virsh's do.`

@@ -11,10 +11,10 @@ export interface CommandGrammar {
   positionals: readonly Positional[]
 }
 
-const vmOnly: CommandGrammar = { options: ['--json'], positionals: ['vm'] }
+const vmOnly: CommandGrammar = { options: ['--json', '--connect'], positionals: ['vm'] }
 
 export const grammar: Record<string, CommandGrammar> = {
-  host: { options: ['--json', '--refresh'], positionals: [['check']] },
+  host: { options: ['--json', '--refresh', '--connect'], positionals: [['check']] },
   create: {
     options: [
       '--name',
@@ -28,30 +28,32 @@ export const grammar: Record<string, CommandGrammar> = {
       '--accel',
       '--start',
       '--json',
+      '--connect',
     ],
     positionals: [],
   },
-  list: { options: ['--json', '--names'], positionals: [] },
+  list: { options: ['--json', '--names', '--connect'], positionals: [] },
   info: vmOnly,
   start: vmOnly,
-  shutdown: { options: ['--timeout', '--json'], positionals: ['vm'] },
+  shutdown: { options: ['--timeout', '--json', '--connect'], positionals: ['vm'] },
   stop: vmOnly,
   reboot: vmOnly,
   pause: vmOnly,
   resume: vmOnly,
   eject: vmOnly,
-  insert: { options: ['--json'], positionals: ['vm', 'file'] },
-  screenshot: { options: ['--json'], positionals: ['vm', 'file'] },
-  logs: { options: ['--log', '--lines', '--json'], positionals: ['vm'] },
-  clone: { options: ['--name', '--json'], positionals: ['vm'] },
+  insert: { options: ['--json', '--connect'], positionals: ['vm', 'file'] },
+  screenshot: { options: ['--json', '--connect'], positionals: ['vm', 'file'] },
+  logs: { options: ['--log', '--lines', '--json', '--connect'], positionals: ['vm'] },
+  clone: { options: ['--name', '--json', '--connect'], positionals: ['vm'] },
   snapshot: {
-    options: ['--yes', '--json'],
+    options: ['--yes', '--json', '--connect'],
     positionals: [['list', 'take', 'revert', 'delete'], 'vm'],
   },
-  delete: { options: ['--delete-disks', '--keep-disks', '--yes', '--json'], positionals: ['vm'] },
+  delete: { options: ['--delete-disks', '--keep-disks', '--yes', '--json', '--connect'], positionals: ['vm'] },
   web: { options: ['--host', '--port', '--token-file'], positionals: [] },
   service: { options: ['--host', '--port'], positionals: [['install', 'uninstall', 'status']] },
   completion: { options: [], positionals: [['bash', 'zsh']] },
+  connections: { options: ['--json'], positionals: [['list', 'add', 'remove']] },
   help: { options: [], positionals: [] },
 }
 
@@ -64,4 +66,5 @@ export const optionValues: Record<string, readonly string[]> = {
   '--firmware': ['bios', 'uefi'],
   '--accel': ['auto', 'kvm', 'tcg'],
   '--log': ['qemu', 'serial'],
+  '--connect': ['qemu:///system', 'qemu:///session'],
 }

@@ -96,6 +96,7 @@ describe.skipIf(!existsSync('/usr/bin/zsh') && !existsSync('/bin/zsh'))('zsh com
       '--keep-disks',
       '--yes',
       '--json',
+      '--connect',
     ])
     expect(await zsh('vireo', 'create', '--accel', '')).toEqual(['auto', 'kvm', 'tcg'])
     expect(await zsh('vireo', 'insert', 'web-two', '')).toEqual(['<files>'])

@@ -58,6 +58,8 @@ export function runDelete(rest: string[], values: CliValues): Promise<number> {
  * that cannot be read, every file of that folder. Disks elsewhere are never removed.
  */
 async function filesToRemove(vm: VmDetails): Promise<{ removed: string[]; outside: string[] }> {
+  // A libvirt domain (the CLI's only other connection): libvirt removes its disks, wherever they are.
+  if (vm.connection !== 'local') return { removed: vm.disks.map((d) => d.path), outside: [] }
   if (vm.config === null) {
     const names = await readdir(vm.dir)
     return {

@@ -21,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./completion')).runCompletion(rest)
     case 'delete':
       return (await import('./delete-command')).runDelete(rest, values)
+    case 'connections':
+      return (await import('./connections-command')).runConnections(rest, values)
     case 'snapshot':
       return (await import('./snapshot-command')).runSnapshot(rest, values)
     default:

@@ -2,6 +2,7 @@ import type { Input, MethodName, Result } from '../api/contract'
 import { createDispatcher } from '../api/dispatch'
 import type { VmRef, VmSummary } from '../api/types'
 import { VireoError, msg } from '../core/errors'
+import { connectionsFilePath } from '../core/libvirt/connections-file'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
 import type { CliValues } from './args'
@@ -14,7 +15,7 @@ export interface Session {
   vireo: Vireo
   /** One API call; an error reply is thrown as a CallError. */
   call<M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>>
-  /** The connection commands address: `local` (the next step: `--connect URI`). */
+  /** The connection commands address: `--connect URI`, else VIREO_CONNECT, else `local`. */
   connection: string
   /**
    * The VM a user named (by name, any case, or by id) on the session's connection: the one
@@ -33,7 +34,7 @@ export async function withSession(
   body: (s: Session) => Promise<number>,
 ): Promise<number> {
   const say = await sayer(values.json ? 'en' : localeLanguage())
-  const vireo = new Vireo({ paths: resolvePaths(), watch: false })
+  const vireo = new Vireo({ paths: resolvePaths(), watch: false, connectionsFile: connectionsFilePath() })
   const dispatch = createDispatcher(vireo)
   const call = async <M extends MethodName>(method: M, params: Input<M>): Promise<Result<M>> => {
     const reply = await dispatch(method, params)
@@ -41,7 +42,8 @@ export async function withSession(
     return reply.result as Result<M>
   }
   const stopProgress = values.json ? () => undefined : showJobProgress(vireo, process.stderr)
-  const connection = 'local'
+  const connection = values.connect ?? nonEmpty(process.env.VIREO_CONNECT) ?? 'local'
+  if (connection !== 'local') vireo.open(connection)
   const session: Session = {
     vireo,
     call,
@@ -61,8 +63,14 @@ export async function withSession(
   }
 }
 
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
 function findVm(vms: VmSummary[], ref: string): VmSummary {
-  const byId = vms.find((vm) => vm.id === ref)
+  // A libvirt domain's UUID, as virsh prints it, is its id without the dashes.
+  const id = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(ref) ? ref.toLowerCase().replace(/-/g, '') : ref
+  const byId = vms.find((vm) => vm.id === id)
   if (byId) return byId
   const byName = vms.filter(
     (vm) => vm.name === ref || vm.name.toLocaleLowerCase() === ref.toLocaleLowerCase(),

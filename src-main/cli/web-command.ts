@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { createDispatcher } from '../api/dispatch'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
+import { connectionsFilePath } from '../core/libvirt/connections-file'
 import { isLoopback, startWebHost, type WebHost } from '../web/web-host'
 import { intOption, type CliValues } from './args'
 import { webToken } from './web-token'
@@ -19,7 +20,7 @@ export async function runWeb(values: CliValues): Promise<number> {
       `vireo: WARNING: listening on ${host}, not loopback. Anyone who can reach it and learns the token controls your VMs; prefer an SSH tunnel.`,
     )
   }
-  const vireo = new Vireo({ paths: resolvePaths(), watch: true })
+  const vireo = new Vireo({ paths: resolvePaths(), watch: true, connectionsFile: connectionsFilePath() })
   let web: WebHost
   try {
     await vireo.attachRunning()

@@ -48,6 +48,8 @@ const packages: Record<string, { debian: string; fedora: string }> = {
   'qemu-img': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-io': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-system-x86_64': { debian: 'qemu-system-x86', fedora: 'qemu-kvm' },
+  ssh: { debian: 'openssh-client', fedora: 'openssh-clients' },
+  virsh: { debian: 'libvirt-clients', fedora: 'libvirt-client' },
 }
 
 /** How to install `program` (or `ovmf`, the UEFI firmware), as a sentence for a hint. */

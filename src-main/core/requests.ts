@@ -15,6 +15,11 @@ export interface VmRef extends ConnectionRef {
   id: string
 }
 
+/** A libvirt connection, by its URI (which is also its id). */
+export interface ConnectionUriRequest {
+  uri: string
+}
+
 export interface HostCheckRequest {
   /** Probe again rather than answer from the last report. */
   refresh: boolean
@@ -101,6 +106,8 @@ export interface VireoRequests {
   /** One connection's VMs, or (without one) every connection's. */
   listVms: Partial<ConnectionRef>
   listConnections: Record<string, never>
+  addConnection: ConnectionUriRequest
+  removeConnection: ConnectionUriRequest
   getVm: VmRef
   createVm: CreateVmRequest
   previewVm: CreateVmRequest

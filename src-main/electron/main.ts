@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, protocol, session } from 'electron'
 import { toErrorInfo } from '../core/errors'
 import { resolvePaths } from '../core/paths'
 import { Vireo } from '../core/vireo'
+import { connectionsFilePath } from '../core/libvirt/connections-file'
 import { isOwnUrl, permissionHandlers } from './frame-trust'
 import { installIpcBridge } from './ipc-bridge'
 import { serveRenderer } from './renderer-protocol'
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler(permissions.request)
   session.defaultSession.setPermissionCheckHandler(permissions.check)
 
-  const vireo = new Vireo({ paths, watch: true })
+  const vireo = new Vireo({ paths, watch: true, connectionsFile: connectionsFilePath() })
   await vireo.attachRunning()
 
   // Consoles: a loopback WebSocket bridge to each VM's VNC socket, opened with one-time tokens.

@@ -179,6 +179,9 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
   hostCheck: () => ({ refresh: chance(0.05) }),
   listVms: () => (chance(0.1) ? { connection: pick(['local', 'nowhere', '', 'a b']) } : {}),
   listConnections: () => ({}),
+  // URIs refused before any libvirt is reached (the real ones: libvirt-backend's tests).
+  addConnection: () => ({ uri: pick(['', 'qemu+tcp://h/system', 'not a uri', 'qemu://host/system', 'x'.repeat(3000), 'local', 'qemu:///system?command=/bin/true']) }),
+  removeConnection: () => ({ uri: pick(['local', 'qemu:///nowhere', '']) }),
   getVm: () => ({ id: anId() }),
   createVm: () => createParams(),
   previewVm: () => createParams(),

@@ -69,6 +69,8 @@ describe('API WebSocket', () => {
       hostCheck: {},
       listVms: {},
       listConnections: {},
+      addConnection: { uri: 'qemu+tcp://host/system' },
+      removeConnection: { uri: 'qemu:///nowhere' },
       getVm: { id: 'missing000' },
       createVm: { name: '', source: { kind: 'none' } },
       previewVm: { name: 'Preview', source: { kind: 'none' } },

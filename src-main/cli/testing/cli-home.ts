@@ -32,8 +32,14 @@ export interface CliHomeOptions {
 export function cliHome(at: string | CliHomeOptions = {}) {
   const options = typeof at === 'string' ? { prefix: at } : at
   const home = options.home ?? mkdtempSync(join(tmpdir(), options.prefix ?? 'vireo-cli-'))
-  // English whatever the developer's locale, unless a test asks for another (cli-language).
-  const env: Record<string, string> = { VIREO_HOME: home, LC_ALL: 'C.UTF-8', ...options.env }
+  // English whatever the developer's locale, unless a test asks for another (cli-language); its
+  // own settings folder (saved connections) unless told: never the machine's ~/.config.
+  const env: Record<string, string> = {
+    VIREO_HOME: home,
+    LC_ALL: 'C.UTF-8',
+    XDG_CONFIG_HOME: join(home, 'config'),
+    ...options.env,
+  }
   const timeout = options.timeoutMs ?? 120_000
   const withEnv =
     (extra: Record<string, string>) =>

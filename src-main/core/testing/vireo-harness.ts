@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import type { BackendEvents } from '../backends/backend'
+import { LibvirtBackend } from '../backends/libvirt-backend'
 import { LocalBackend } from '../backends/local-backend'
 import { resolvePaths, type VireoPaths } from '../paths'
 import type { VmSummary } from '../types'
@@ -40,11 +41,18 @@ export class VireoHarness {
    * A front end on `paths` of the test's own making (a hostile runtime folder, a deep one…).
    * `also`: more connections beside `local`, each (by id) a second Vireo folder under the root.
    */
-  at(paths: VireoPaths, { watch = false, also = {} as Record<string, string> } = {}): Vireo {
-    const connections = Object.entries(also).map(
-      ([id, folder]) => (events: BackendEvents) =>
-        new LocalBackend({ id, paths: this.paths(folder), watch, events }),
-    )
+  at(
+    paths: VireoPaths,
+    { watch = false, also = {} as Record<string, string>, libvirt = [] as string[] } = {},
+  ): Vireo {
+    const connections = [
+      ...Object.entries(also).map(
+        ([id, folder]) => (events: BackendEvents) =>
+          new LocalBackend({ id, paths: this.paths(folder), watch, events }),
+      ),
+      // `libvirt`: libvirt URIs, each a connection after those.
+      ...libvirt.map((uri) => (events: BackendEvents) => new LibvirtBackend({ uri, watch, events })),
+    ]
     const vireo = new Vireo({ paths, watch, connections })
     this.fronts.push(vireo)
     return vireo

@@ -29,7 +29,8 @@ export async function startVireoWeb(
     process.execPath,
     ['bin/vireo.js', 'web', '--port', String(options.port ?? 0)],
     {
-      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token },
+      // Its own settings folder (saved connections): never the machine's ~/.config.
+      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token, XDG_CONFIG_HOME: join(home, 'config') },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

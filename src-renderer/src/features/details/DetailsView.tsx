@@ -10,6 +10,7 @@ import { ErrorNote } from '../../ui/ErrorNote'
 import { formatBytes } from '../../ui/format'
 import { Icon } from '../../ui/icons'
 import { isOn, useVms } from '../vm-list/vms-store'
+import { useConnections } from '../connections/connections-store'
 import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { CloneDialog } from './CloneDialog'
 import { HardwareEditor } from './HardwareEditor'
@@ -29,7 +30,12 @@ export function DetailsView({ connection, id }: VmRef) {
   const [vm, setVm] = useState<VmDetails | null>(null)
   const [error, setError] = useState<ErrorInfo | null>(null)
   const [cloning, setCloning] = useState(false)
+  // A libvirt domain: its settings, clones, snapshots and logs are not offered yet (design.md).
+  const libvirt = useConnections((s) => s.connections.find((c) => c.id === connection)?.kind === 'libvirt')
 
+  useEffect(() => {
+    if (useConnections.getState().connections.length === 0) void useConnections.getState().load()
+  }, [])
   // Reload the details whenever the VM's summary changes (state, config, media).
   useEffect(() => {
     let cancelled = false
@@ -60,7 +66,7 @@ export function DetailsView({ connection, id }: VmRef) {
             {t('actions.console')}
           </button>
         )}
-        {summary !== undefined && summary.broken === null && !isOn(summary.state) && (
+        {summary !== undefined && summary.broken === null && !isOn(summary.state) && !libvirt && (
           <button type="button" className="small" onClick={() => setCloning(true)}>
             <Icon name="copy" />
             {t('actions.clone')}
@@ -89,8 +95,9 @@ export function DetailsView({ connection, id }: VmRef) {
               <DiskFact key={disk.path} index={index} disk={disk} language={i18n.language} />
             ))}
           </dl>
-          <HardwareEditor vm={vm} onSaved={setVm} />
-          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
+          {libvirt && <p className="muted">{t('connections.libvirtNotYet')}</p>}
+          {!libvirt && <HardwareEditor vm={vm} onSaved={setVm} />}
+          {summary !== undefined && summary.broken === null && !libvirt && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
           {vm.launchProblems.length > 0 && (
             <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />
           )}
@@ -102,7 +109,7 @@ export function DetailsView({ connection, id }: VmRef) {
               <CommandLine argv={vm.argv} label={t('details.commandLineLabel')} />
             </section>
           )}
-          <LogViewer vm={{ connection, id }} live={isOn(vm.state)} />
+          {!libvirt && <LogViewer vm={{ connection, id }} live={isOn(vm.state)} />}
         </>
       )}
     </section>

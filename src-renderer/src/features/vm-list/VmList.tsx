@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { navigate } from '../../app/route-store'
 import { ErrorNote } from '../../ui/ErrorNote'
@@ -7,6 +7,9 @@ import { sortByName, useVms } from './vms-store'
 import { VmCard } from './VmCard'
 import './vm-list.css'
 import { vmKey } from '../../api/vm-ref'
+import type { VmSummary } from '../../api/types'
+import { AddConnection, ConnectionGroups } from '../connections/ConnectionGroups'
+import { followConnectionEvents, useConnections } from '../connections/connections-store'
 
 /** The home screen: every VM, or an invitation to make the first one. */
 export function VmList() {
@@ -19,6 +22,22 @@ export function VmList() {
   const notice = useVms((s) => s.notice)
   const dismiss = () => useVms.setState({ notice: null })
   const sorted = useMemo(() => sortByName(vms, i18n.language), [vms, i18n.language])
+  const connections = useConnections((s) => s.connections)
+  useEffect(() => {
+    void useConnections.getState().load()
+    return followConnectionEvents()
+  }, [])
+  const cards = (list: VmSummary[], labelledBy: string) => (
+    <ul className="vm-cards" aria-labelledby={labelledBy}>
+      {list.map((vm) => (
+        <li key={vmKey(vm)}>
+          <VmCard vm={vm} stats={stats[vmKey(vm)]} />
+        </li>
+      ))}
+    </ul>
+  )
+  // Grouped by connection once there is more than Vireo's own.
+  const grouped = connections.length > 1
 
   return (
     <section className="vm-list" aria-labelledby="vm-list-title">
@@ -50,7 +69,7 @@ export function VmList() {
       )}
       {notice?.kind === 'notStarted' && <ErrorNote error={notice.error} onDismiss={dismiss} />}
       {!loaded && <p className="muted">{t('common.loading')}</p>}
-      {loaded && sorted.length === 0 && error === null && (
+      {loaded && sorted.length === 0 && error === null && !grouped && (
         <div className="empty">
           <Icon name="screen" className="empty-icon" />
           <h2>{t('list.emptyTitle')}</h2>
@@ -61,15 +80,9 @@ export function VmList() {
           </button>
         </div>
       )}
-      {sorted.length > 0 && (
-        <ul className="vm-cards" aria-labelledby="vm-list-title">
-          {sorted.map((vm) => (
-            <li key={vmKey(vm)}>
-              <VmCard vm={vm} stats={stats[vmKey(vm)]} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {grouped && <ConnectionGroups vms={sorted} renderVms={cards} />}
+      {!grouped && sorted.length > 0 && cards(sorted, 'vm-list-title')}
+      {loaded && <AddConnection />}
     </section>
   )
 }
