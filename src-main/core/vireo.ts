@@ -9,6 +9,7 @@ import { msg, toErrorInfo, VireoError, type ErrorInfo } from './errors'
 import { browse, browseRoots } from './files/file-browser'
 import { inspectIso, listIsoCandidates } from './os/iso-inspection'
 import type { VireoPaths } from './paths'
+import { SettingsService } from './settings-service'
 import type {
   BrowseFilesRequest,
   CloneVmRequest,
@@ -21,6 +22,7 @@ import type {
   LogTailRequest,
   ShutdownVmRequest,
   SnapshotRequest,
+  UpdateSettingsRequest,
   UpdateVmRequest,
   VmRef,
 } from './requests'
@@ -33,6 +35,7 @@ import type {
   IsoInspection,
   LogTail,
   Screenshot,
+  SettingsInfo,
   VireoEvents,
   VmDetails,
   VmPreview,
@@ -56,6 +59,8 @@ export interface VireoOptions {
   watch: boolean
   /** Connections beside `local`, listed after it (tests: a second local folder). */
   connections?: BackendFactory[]
+  /** Whose settings file and overrides (XDG_CONFIG_HOME, VIREO_HOME, …); default process.env. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -75,6 +80,9 @@ export class Vireo extends EventEmitter<EventMap> {
   /** Why a connection's last listing failed, shown on it (see listConnections). */
   private readonly listingErrors = new Map<string, ErrorInfo>()
   private consoleOrigin = ''
+  /** The shared settings file ($XDG_CONFIG_HOME/vireo/settings.json); see settings-service. */
+  readonly settings: SettingsService
+  private readonly env: NodeJS.ProcessEnv
 
   constructor(options: VireoOptions) {
     super()
@@ -84,6 +92,9 @@ export class Vireo extends EventEmitter<EventMap> {
     }
     this.local = new LocalBackend({ id: LOCAL, paths: options.paths, watch: options.watch, events })
     this.backends.set(LOCAL, this.local)
+    this.env = options.env ?? process.env
+    this.settings = new SettingsService({ env: this.env, vmFolderInUse: options.paths.home })
+    this.settings.on('changed', (info) => this.emit('settingsChanged', info))
     for (const make of options.connections ?? []) {
       const backend = make(events)
       const { id } = backend.info()
@@ -318,11 +329,22 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   async listIsoCandidates(): Promise<IsoInspection[]> {
-    return listIsoCandidates()
+    return listIsoCandidates(browseRoots(this.env))
   }
 
   async browseFiles(params: BrowseFilesRequest): Promise<BrowseResult> {
-    return browse(params.dir, browseRoots())
+    return browse(params.dir, browseRoots(this.env))
+  }
+
+  // ── settings ────────────────────────────────────────────────────────────────────────
+
+  async getSettings(): Promise<SettingsInfo> {
+    return this.settings.get()
+  }
+
+  /** Changes some settings; every window and tab hears `settingsChanged`. */
+  async updateSettings(params: UpdateSettingsRequest): Promise<SettingsInfo> {
+    return this.settings.update(params.changes)
   }
 }
 
