@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, vireoBin } from './testing/cli-home'
@@ -68,9 +68,10 @@ describe('vireo and the settings file', () => {
     const own = join(scratch, 'own-config')
     const env = { XDG_CONFIG_HOME: own, VIREO_HOME: join(scratch, 'settings-home'), LANG: 'C' }
     const file = join(own, 'vireo', 'settings.json')
+    // A relative folder is made absolute from the current folder (the test's, as the child's).
     const set = await vireo(env, 'settings', 'set', 'isoFolders', '/srv/isos', 'relative-isos')
     expect(set.exitCode, set.stderr).toBe(0)
-    expect(JSON.parse(readFileSync(file, 'utf8')).isoFolders).toEqual(['/srv/isos', join(scratch, 'relative-isos')])
+    expect(JSON.parse(readFileSync(file, 'utf8')).isoFolders).toEqual(['/srv/isos', resolve('relative-isos')])
     await vireo(env, 'settings', 'set', 'theme', 'dark')
     const got = await vireo(env, 'settings', 'get')
     expect(got.stdout).toContain(`Settings file: ${file}`)

@@ -52,6 +52,13 @@ export const useWizard = create<WizardState>(() => initial)
 const set = useWizard.setState
 const get = useWizard.getState
 
+// The ISOs found depend on the settings' ISO folders: a change (here or in another window)
+// makes the source page look again.
+usePreferences.subscribe((now, before) => {
+  const folders = (s: typeof now) => s.settings?.values.isoFolders.join('\0')
+  if (before.settings !== null && folders(now) !== folders(before)) set({ candidates: null })
+})
+
 function limits(): Limits {
   const report = useHost.getState().report
   return {
