@@ -11,7 +11,13 @@ import { expect, test, useVireoHost } from './pages/fixtures'
 // added in Settings is searched by the wizard.
 const host = useVireoHost()
 
-const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+// The page's own globals, typed here (the e2e code is compiled without the DOM library).
+type PageScope = { document: { body: unknown }; getComputedStyle(e: unknown): { backgroundColor: string } }
+const background = (page: Page) =>
+  page.evaluate(() => {
+    const scope = globalThis as unknown as PageScope
+    return scope.getComputedStyle(scope.document.body).backgroundColor
+  })
 const light = 'rgb(246, 246, 244)' // --bg, base.css
 const dark = 'rgb(27, 28, 28)'
 
