@@ -76,7 +76,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               <option value="tcg">{t('details.accelChoice.tcg')}</option>
             </select>
           </Field>
-          <VmFolderField settings={settings} />
+          {/* Keyed by the saved value: a change made elsewhere replaces what is shown. */}
+          <VmFolderField key={settings.values.vmFolder ?? ''} settings={settings} />
           <IsoFoldersField settings={settings} />
         </>
       )}
