@@ -19,6 +19,7 @@ import type {
   IsoInspection,
   LogTail,
   Screenshot,
+  SettingsInfo,
   VireoEvents,
   VmDetails,
   VmPreview,
@@ -88,6 +89,20 @@ export const updateVmParams = vmRef.extend({
     .strict(),
 })
 
+const absolutePath = path.refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })
+/** What updateSettings may change: any of settings.json's keys, null for its default. */
+export const settingsChangesSchema = z
+  .object({
+    vmFolder: absolutePath.nullable(),
+    isoFolders: z.array(absolutePath).max(64).nullable(),
+    defaultAccel: z.enum(['auto', 'kvm', 'tcg']).nullable(),
+    theme: z.enum(['system', 'light', 'dark']).nullable(),
+    consoleReleaseChord: z.enum(['ctrl-alt', 'ctrl-shift', 'ctrl-alt-shift', 'right-ctrl']).nullable(),
+    // connections: the connections issue's key goes here when they move into settings.json.
+  })
+  .partial()
+  .strict()
+
 export const methods = {
   hostCheck: z.object({ connection, refresh: z.boolean().default(false) }),
   /** One connection's VMs; without `connection`, every connection's (a failing one is shown on it). */
@@ -126,6 +141,10 @@ export const methods = {
     log: z.enum(['qemu', 'serial']),
     lines: z.number().int().min(1).max(2000).default(200),
   }),
+  /** The shared settings file: its values, where it is, which an environment variable overrides. */
+  getSettings: z.object({}),
+  /** Changes some settings (null: back to the default); refused while the file is broken. */
+  updateSettings: z.object({ changes: settingsChangesSchema }),
 } as const
 
 export type MethodName = keyof typeof methods
@@ -176,6 +195,8 @@ export interface Results {
   browseFiles: BrowseResult
   consoleEndpoint: ConsoleEndpoint
   logTail: LogTail
+  getSettings: SettingsInfo
+  updateSettings: SettingsInfo
 }
 
 export type Result<M extends MethodName> = Results[M]
@@ -184,7 +205,7 @@ export type Result<M extends MethodName> = Results[M]
 export type Events = VireoEvents
 export type EventName = keyof Events
 
-export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress', 'connectionChanged']
+export const eventNames: readonly EventName[] = ['vmChanged', 'vmRemoved', 'vmReset', 'vmStats', 'jobProgress', 'connectionChanged', 'settingsChanged']
 
 /** What a transport calls: the core's implementation of every method. */
 export type ApiHandlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> }

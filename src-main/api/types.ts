@@ -37,3 +37,4 @@ export type {
   VmStats,
   VmSummary,
 } from '../core/types'
+export type { SettingKey, SettingOverride, SettingsChanges, SettingsInfo, SettingsValues } from '../core/settings-types'

@@ -60,6 +60,11 @@ export const usage = `Usage: vireo <command> [options]
                                     (qcow2 disks; of a running VM, with its memory)
   delete VM [--delete-disks] [--yes]   the definition; its disks are kept (moved to
                                     $VIREO_HOME/kept-disks/) unless --delete-disks
+  settings [get [KEY] | set KEY VALUE… | reset KEY] [--json]
+                                    the settings every front end shares
+                                    ($XDG_CONFIG_HOME/vireo/settings.json): vmFolder (at the
+                                    next start), isoFolders, defaultAccel, theme,
+                                    consoleReleaseChord; VIREO_HOME, VIREO_ISO_DIRS override
   web [--host 127.0.0.1] [--port N] [--token-file PATH]   serve the UI and API on loopback
                                     (token: VIREO_TOKEN or --token-file, else a random one)
   service install [--host 127.0.0.1] [--port N] | uninstall | status

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuild, vireoBin } from './testing/cli-home'
@@ -62,5 +62,30 @@ describe('vireo and the settings file', () => {
     expect(r.stderr).toContain(
       `The settings file ${join(broken, 'vireo', 'settings.json')} is not usable: theme:`,
     )
+  })
+
+  it('shows, sets and resets the settings with vireo settings, saying what an environment variable decides', async () => {
+    const own = join(scratch, 'own-config')
+    const env = { XDG_CONFIG_HOME: own, VIREO_HOME: join(scratch, 'settings-home'), LANG: 'C' }
+    const file = join(own, 'vireo', 'settings.json')
+    // A relative folder is made absolute from the current folder (the test's, as the child's).
+    const set = await vireo(env, 'settings', 'set', 'isoFolders', '/srv/isos', 'relative-isos')
+    expect(set.exitCode, set.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(file, 'utf8')).isoFolders).toEqual(['/srv/isos', resolve('relative-isos')])
+    await vireo(env, 'settings', 'set', 'theme', 'dark')
+    const got = await vireo(env, 'settings', 'get')
+    expect(got.stdout).toContain(`Settings file: ${file}`)
+    expect(got.stdout).toContain('theme: dark')
+    expect(got.stdout).toContain(`set by VIREO_HOME now: ${env.VIREO_HOME}`)
+    expect(JSON.parse((await vireo(env, 'settings', 'get', 'theme', '--json')).stdout)).toBe('dark')
+    await vireo(env, 'settings', 'reset', 'theme')
+    expect(JSON.parse(readFileSync(file, 'utf8')).theme).toBe('system')
+    const bad = await vireo(env, 'settings', 'set', 'theme', 'purple')
+    expect(bad.exitCode).toBe(1)
+    expect(bad.stderr).toMatch(/theme/)
+    const unknown = await vireo(env, 'settings', 'set', 'colour', 'red')
+    expect(unknown.stderr).toContain('There is no setting “colour”')
+    const chinese = await vireo({ ...env, LANG: 'zh_CN.UTF-8' }, 'settings', 'get', 'theme')
+    expect(chinese.stdout).toContain('设置文件')
   })
 })

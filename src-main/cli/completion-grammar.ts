@@ -50,6 +50,13 @@ export const grammar: Record<string, CommandGrammar> = {
     positionals: [['list', 'take', 'revert', 'delete'], 'vm'],
   },
   delete: { options: ['--delete-disks', '--keep-disks', '--yes', '--json', '--connect'], positionals: ['vm'] },
+  settings: {
+    options: ['--json'],
+    positionals: [
+      ['get', 'set', 'reset'],
+      ['vmFolder', 'isoFolders', 'defaultAccel', 'theme', 'consoleReleaseChord'],
+    ],
+  },
   web: { options: ['--host', '--port', '--token-file'], positionals: [] },
   service: { options: ['--host', '--port'], positionals: [['install', 'uninstall', 'status']] },
   completion: { options: [], positionals: [['bash', 'zsh']] },

@@ -25,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./connections-command')).runConnections(rest, values)
     case 'snapshot':
       return (await import('./snapshot-command')).runSnapshot(rest, values)
+    case 'settings':
+      return (await import('./settings-command')).runSettings(rest, values)
     default:
       return (await import('./vm-commands')).runVmCommand(command, rest, values)
   }

@@ -3,6 +3,7 @@
  * API's zod schemas (src-main/api/contract.ts) validate what comes in from outside and are
  * checked at compile time to produce exactly these shapes, so the two cannot drift apart.
  */
+import type { SettingsChanges } from './settings-types'
 import type { AccelChoice, BootDevice, DiskFormat, Firmware, PortForward } from './vms/config'
 
 /** A connection, by its id (`local`: Vireo's own VMs on this computer). See backends/backend.ts. */
@@ -99,6 +100,11 @@ export interface LogTailRequest extends VmRef {
   lines: number
 }
 
+export interface UpdateSettingsRequest {
+  /** Only the keys to change; null puts a key back to its default. */
+  changes: SettingsChanges
+}
+
 /** Each method's request, by method name: what `Vireo` takes, and what the contract must produce. */
 export interface VireoRequests {
   /** The host report of one connection's host. */
@@ -132,4 +138,6 @@ export interface VireoRequests {
   browseFiles: BrowseFilesRequest
   consoleEndpoint: VmRef
   logTail: LogTailRequest
+  getSettings: Record<string, never>
+  updateSettings: UpdateSettingsRequest
 }

@@ -34,6 +34,7 @@ describe('settings', () => {
       isoFolders: [],
       defaultAccel: 'auto',
       theme: 'system',
+      consoleReleaseChord: 'ctrl-alt',
     })
   })
 

@@ -23,6 +23,10 @@ export const settingsSchema = z.looseObject({
   /** The accelerator a new VM gets when none is asked for. */
   defaultAccel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** The keys that take the keyboard back from a console (the renderer's release-chord.ts). */
+  consoleReleaseChord: z.enum(['ctrl-alt', 'ctrl-shift', 'ctrl-alt-shift', 'right-ctrl']).default('ctrl-alt'),
+  // Connections (the connections issue) will be a key here too; until then they are kept as an
+  // unknown key, never dropped (see looseObject).
 })
 
 export type Settings = z.infer<typeof settingsSchema>

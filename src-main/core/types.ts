@@ -3,11 +3,13 @@
  * API carries them as they are; `src-main/api/types.ts` re-exports them for the front ends.
  */
 import type { ErrorInfo } from './errors'
+import type { SettingsInfo } from './settings-types'
 import type { VmRef } from './requests'
 import type { AccelChoice, DiskFormat, Firmware, VmConfig } from './vms/config'
 import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
 
 export type { HostReport } from './host/types'
+export type { SettingKey, SettingOverride, SettingsChanges, SettingsInfo, SettingsValues } from './settings-types'
 /** A snapshot of a VM's disks (one per disk, under one name). */
 export type { ImageSnapshot as VmSnapshot } from './images/types'
 
@@ -163,4 +165,6 @@ export interface VireoEvents {
   jobProgress: JobProgress
   /** A connection's state or error changed (a listing failed, a libvirt link went down). */
   connectionChanged: ConnectionInfo
+  /** The settings file was changed (by any window, tab or the API); the settings as they now are. */
+  settingsChanged: SettingsInfo
 }

@@ -14,6 +14,7 @@ import { msg, toErrorInfo, VireoError, type ErrorInfo } from './errors'
 import { browse, browseRoots } from './files/file-browser'
 import { inspectIso, listIsoCandidates } from './os/iso-inspection'
 import type { VireoPaths } from './paths'
+import { SettingsService } from './settings-service'
 import type {
   BrowseFilesRequest,
   CloneVmRequest,
@@ -27,6 +28,7 @@ import type {
   LogTailRequest,
   ShutdownVmRequest,
   SnapshotRequest,
+  UpdateSettingsRequest,
   UpdateVmRequest,
   VmRef,
 } from './requests'
@@ -39,6 +41,7 @@ import type {
   IsoInspection,
   LogTail,
   Screenshot,
+  SettingsInfo,
   VireoEvents,
   VmDetails,
   VmPreview,
@@ -67,6 +70,8 @@ export interface VireoOptions {
    * at attach, written by addConnection and removeConnection. None: no saved connections.
    */
   connectionsFile?: string
+  /** Whose settings file and overrides (XDG_CONFIG_HOME, VIREO_HOME, …); default process.env. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -89,6 +94,9 @@ export class Vireo extends EventEmitter<EventMap> {
   private readonly events: BackendEvents
   private readonly connectionsFile: string | undefined
   private readonly watch: boolean
+  /** The shared settings file ($XDG_CONFIG_HOME/vireo/settings.json); see settings-service. */
+  readonly settings: SettingsService
+  private readonly env: NodeJS.ProcessEnv
 
   constructor(options: VireoOptions) {
     super()
@@ -100,6 +108,9 @@ export class Vireo extends EventEmitter<EventMap> {
     })
     this.local = new LocalBackend({ id: LOCAL, paths: options.paths, watch: options.watch, events })
     this.backends.set(LOCAL, this.local)
+    this.env = options.env ?? process.env
+    this.settings = new SettingsService({ env: this.env, vmFolderInUse: options.paths.home })
+    this.settings.on('changed', (info) => this.emit('settingsChanged', info))
     for (const make of options.connections ?? []) {
       const backend = make(events)
       const { id } = backend.info()
@@ -393,11 +404,22 @@ export class Vireo extends EventEmitter<EventMap> {
   }
 
   async listIsoCandidates(): Promise<IsoInspection[]> {
-    return listIsoCandidates()
+    return listIsoCandidates(browseRoots(this.env))
   }
 
   async browseFiles(params: BrowseFilesRequest): Promise<BrowseResult> {
-    return browse(params.dir, browseRoots())
+    return browse(params.dir, browseRoots(this.env))
+  }
+
+  // ── settings ────────────────────────────────────────────────────────────────────────
+
+  async getSettings(): Promise<SettingsInfo> {
+    return this.settings.get()
+  }
+
+  /** Changes some settings; every window and tab hears `settingsChanged`. */
+  async updateSettings(params: UpdateSettingsRequest): Promise<SettingsInfo> {
+    return this.settings.update(params.changes)
   }
 }
 

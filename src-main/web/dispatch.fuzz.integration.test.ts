@@ -225,6 +225,9 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
     log: mostly(['qemu', 'serial'], ['kernel']),
     lines: mostly([1, 50, undefined], [0, 2001, -3]),
   }),
+  getSettings: () => ({}),
+  // Only changes validation refuses: the fuzz must not write the settings file of whoever runs it.
+  updateSettings: () => ({ changes: pick([{ theme: 'purple' }, { vmFolder: 'vms' }, { isoFolders: ['isos'] }, { colour: 'red' }]) }),
 }
 
 function createParams(): Record<string, unknown> {

@@ -95,6 +95,9 @@ describe('API WebSocket', () => {
       browseFiles: {},
       consoleEndpoint: { id: 'missing000' },
       logTail: { id: 'missing000', log: 'serial' },
+      getSettings: {},
+      // Refused by validation: this test must not write the settings file of whoever runs it.
+      updateSettings: { changes: { theme: 'purple' } },
     }
     expect(Object.keys(sample).sort()).toEqual(Object.keys(methods).sort())
     for (const [method, params] of Object.entries(sample)) {
@@ -108,7 +111,7 @@ describe('API WebSocket', () => {
       } else {
         // Only the methods that need no VM succeed here; their results are checked below.
         expect(
-          ['hostCheck', 'listVms', 'listConnections', 'previewVm', 'inspectIso', 'listIsoCandidates', 'browseFiles'],
+          ['hostCheck', 'listVms', 'listConnections', 'previewVm', 'inspectIso', 'listIsoCandidates', 'browseFiles', 'getSettings'],
           method,
         ).toContain(method)
       }

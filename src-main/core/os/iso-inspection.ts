@@ -23,8 +23,8 @@ export async function inspectIso(path: string): Promise<IsoInspection> {
 }
 
 /** The ISOs found under the browsable folders, each inspected; those that cannot be read are left out. */
-export async function listIsoCandidates(): Promise<IsoInspection[]> {
-  const files = await findIsoFiles(browseRoots())
+export async function listIsoCandidates(roots: string[] = browseRoots()): Promise<IsoInspection[]> {
+  const files = await findIsoFiles(roots)
   const inspected = await Promise.all(files.map((path) => inspectIso(path).catch(() => null)))
   return inspected.filter((i): i is IsoInspection => i !== null)
 }

@@ -11,6 +11,8 @@ export interface VireoWeb {
   origin: string
   token: string
   home: string
+  /** Its XDG_CONFIG_HOME (the settings file is `<configHome>/vireo/settings.json`): in `home`. */
+  configHome: string
   process: ChildProcess
   /** Stops the web host (SIGTERM); VMs keep running. */
   stop(): Promise<void>
@@ -25,12 +27,14 @@ export async function startVireoWeb(
 ): Promise<VireoWeb> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vireo-e2e-'))
   const token = options.token ?? testWebToken()
+  // A settings file of the test's own, never the user's: tests change settings (theme, folders).
+  const configHome = join(home, 'config')
   const child = spawn(
     process.execPath,
     ['bin/vireo.js', 'web', '--port', String(options.port ?? 0)],
     {
-      // Its own settings folder (saved connections): never the machine's ~/.config.
-      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token, XDG_CONFIG_HOME: join(home, 'config') },
+      // Its own settings folder (settings, saved connections): never the machine's ~/.config.
+      env: { ...process.env, VIREO_HOME: home, VIREO_TOKEN: token, XDG_CONFIG_HOME: configHome },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -40,6 +44,7 @@ export async function startVireoWeb(
     origin: new URL(url).origin,
     token,
     home,
+    configHome,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {

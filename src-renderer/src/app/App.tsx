@@ -4,6 +4,7 @@ import { api } from '../api/client'
 import { DetailsView } from '../features/details/DetailsView'
 import { HostPanel } from '../features/host/HostPanel'
 import { useHost } from '../features/host/host-store'
+import { followSettings, usePreferences } from '../features/settings/preferences'
 import { SettingsDialog } from '../features/settings/SettingsDialog'
 import { followVmEvents, useVms } from '../features/vm-list/vms-store'
 import { VmList } from '../features/vm-list/VmList'
@@ -109,9 +110,11 @@ function ConnectionBanner() {
 function useBackend(): void {
   useEffect(() => {
     const unfollow = followVmEvents()
+    followSettings()
     const loadAll = () => {
       void useVms.getState().load()
       void useHost.getState().load()
+      void usePreferences.getState().load()
     }
     loadAll()
     let wasDown = false

@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next'
-import type { DiskFormat } from '../../api/types'
+import type { AccelChoice, DiskFormat } from '../../api/types'
 import { Field } from '../../ui/Field'
 import { baseName, formatBytes, formatMiB } from '../../ui/format'
 import { useHost } from '../host/host-store'
 import { useProblemText } from './use-problem-text'
 import { WizardFooter } from './WizardFooter'
-import { next, updateDraft, useWizard } from './wizard-store'
+import { defaultAccel, next, updateDraft, useWizard } from './wizard-store'
 
 /** Page 3: memory and vCPUs within what the host has; the disk's size and format. */
 export function ResourcesPage() {
@@ -111,6 +111,16 @@ export function ResourcesPage() {
           {t('wizard.resources.importNote', { file: baseName(draft.importPath) })}
         </p>
       )}
+      <Field label={t('wizard.fields.accel')} help={t('wizard.resources.accelHelp')}>
+        <select
+          value={draft.accel ?? defaultAccel()}
+          onChange={(event) => updateDraft({ accel: event.target.value as AccelChoice })}
+        >
+          <option value="auto">{t('details.accelChoice.auto')}</option>
+          <option value="kvm">{t('details.accelChoice.kvm')}</option>
+          <option value="tcg">{t('details.accelChoice.tcg')}</option>
+        </select>
+      </Field>
       <WizardFooter>
         <button type="submit" className="primary" disabled={busy !== null}>
           {t('wizard.next')}

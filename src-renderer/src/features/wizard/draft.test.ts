@@ -72,8 +72,13 @@ describe('createParams', () => {
       memoryMiB: 256,
       cpus: 1,
       firmware: 'bios',
+      accel: 'auto',
       start: true,
     })
+  })
+  it("gives the VM the accelerator chosen, else the settings' default", () => {
+    expect(createParams(emptyDraft, 'tcg').accel).toBe('tcg')
+    expect(createParams({ ...emptyDraft, accel: 'kvm' }, 'tcg').accel).toBe('kvm')
   })
   it('imports a disk without a disk size, the format left to detection', () => {
     const draft = {

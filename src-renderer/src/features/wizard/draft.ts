@@ -1,4 +1,4 @@
-import type { DiskFormat, ErrorInfo, Firmware, Input, IsoInspection } from '../../api/types'
+import type { AccelChoice, DiskFormat, ErrorInfo, Firmware, Input, IsoInspection } from '../../api/types'
 import { baseName, gibToSize } from '../../ui/format'
 
 /**
@@ -18,6 +18,8 @@ export interface Draft {
   diskGiB: number
   diskFormat: DiskFormat
   firmware: Firmware
+  /** Chosen on the resources page; until then the settings' defaultAccel (see createParams). */
+  accel: AccelChoice | null
 }
 
 export type ImportFormat = 'auto' | 'qcow2' | 'raw' | 'vmdk' | 'vdi'
@@ -52,6 +54,7 @@ export const emptyDraft: Draft = {
   diskGiB: 20,
   diskFormat: 'qcow2',
   firmware: 'bios',
+  accel: null,
 }
 
 export function stepsFor(kind: Draft['sourceKind']): Step[] {
@@ -184,13 +187,17 @@ function check(draft: Draft, field: FieldKey, limits: Limits): Problem | null {
   }
 }
 
-/** The `createVm` (and `previewVm`) parameters for the draft: the wizard always starts it. */
-export function createParams(draft: Draft): Input<'createVm'> {
+/**
+ * The `createVm` (and `previewVm`) parameters for the draft: the wizard always starts it. The
+ * accelerator is the one chosen, else `defaultAccel` (the settings'), as `vireo create` does.
+ */
+export function createParams(draft: Draft, defaultAccel: AccelChoice = 'auto'): Input<'createVm'> {
   const common = {
     name: draft.name.normalize('NFC').trim(),
     memoryMiB: draft.memoryMiB,
     cpus: draft.cpus,
     firmware: draft.firmware,
+    accel: draft.accel ?? defaultAccel,
     start: true,
   }
   if (draft.sourceKind === 'import') {

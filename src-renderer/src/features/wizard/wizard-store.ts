@@ -1,9 +1,10 @@
 import { create } from 'zustand'
 import { ApiError, toErrorInfo } from '../../api/api-error'
 import { api } from '../../api/client'
-import type { ErrorInfo, IsoInspection, Result } from '../../api/types'
+import type { AccelChoice, ErrorInfo, IsoInspection, Result } from '../../api/types'
 import { navigate } from '../../app/route-store'
 import { useHost } from '../host/host-store'
+import { usePreferences } from '../settings/preferences'
 import { useVms } from '../vm-list/vms-store'
 import {
   applyImport,
@@ -51,6 +52,13 @@ export const useWizard = create<WizardState>(() => initial)
 const set = useWizard.setState
 const get = useWizard.getState
 
+// The ISOs found depend on the settings' ISO folders: a change (here or in another window)
+// makes the source page look again.
+usePreferences.subscribe((now, before) => {
+  const folders = (s: typeof now) => s.settings?.values.isoFolders.join('\0')
+  if (before.settings !== null && folders(now) !== folders(before)) set({ candidates: null })
+})
+
 function limits(): Limits {
   const report = useHost.getState().report
   return {
@@ -58,6 +66,11 @@ function limits(): Limits {
     cpus: report?.cpus ?? null,
     takenNames: Object.values(useVms.getState().vms).map((vm) => vm.name),
   }
+}
+
+/** The accelerator the settings give new VMs (the wizard preselects it). */
+export function defaultAccel(): AccelChoice {
+  return usePreferences.getState().settings?.values.defaultAccel ?? 'auto'
 }
 
 export function resetWizard(): void {
@@ -150,7 +163,7 @@ export function back(): void {
 async function loadPreview(): Promise<void> {
   set({ busy: 'previewing', preview: null })
   try {
-    const preview = await api.call('previewVm', createParams(get().draft))
+    const preview = await api.call('previewVm', createParams(get().draft, defaultAccel()))
     if (get().step === 'review') set({ preview })
   } catch (error) {
     if (get().step === 'review' && get().busy === 'previewing') showServerError(error)
@@ -173,7 +186,7 @@ export async function createVm(): Promise<void> {
   try {
     // The id the review showed, so that the VM made is the one whose command line was shown.
     const id = get().preview?.id
-    const vm = await api.call('createVm', { ...createParams(draft), ...(id === undefined ? {} : { id }) })
+    const vm = await api.call('createVm', { ...createParams(draft, defaultAccel()), ...(id === undefined ? {} : { id }) })
     useVms.getState().upsert(vm)
     resetWizard()
     navigate({ name: 'console', connection: vm.connection, id: vm.id })
