@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { Message } from '../errors'
+import { readJsonRecord } from '../files/json-record'
 import { writeFileAtomic } from '../fs-atomic'
 import { ensurePrivateDir } from '../private-dir'
 
@@ -58,17 +59,8 @@ export async function readProbeCache(
   runtimeDir: string,
   key: ProbeCacheKey,
 ): Promise<ProbeAnswer | null> {
-  const text = await readFile(join(runtimeDir, PROBE_CACHE_FILE), 'utf8').catch(() => null)
-  if (text === null) return null
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return null
-  }
-  const entry = cacheSchema.safeParse(parsed)
-  if (!entry.success) return null
-  const e = entry.data
+  const e = await readJsonRecord(join(runtimeDir, PROBE_CACHE_FILE), cacheSchema)
+  if (e === null) return null
   const same =
     e.bootId === key.bootId &&
     e.qemuPath === key.qemuPath &&

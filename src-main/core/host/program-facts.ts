@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
+import { readJsonRecord } from '../files/json-record'
 import { writeFileAtomic } from '../fs-atomic'
 import { ensurePrivateDir } from '../private-dir'
 
@@ -104,17 +105,9 @@ async function readFact<T>(
   stamp: FileStamp,
   schema: z.ZodType<T>,
 ): Promise<{ value: T } | null> {
-  const text = await readFile(file, 'utf8').catch(() => null)
-  if (text === null) return null
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return null
-  }
-  const entry = factRecordSchema().safeParse(json)
-  if (!entry.success || !sameStamp(entry.data.stamp, stamp)) return null
-  const value = schema.safeParse(entry.data.value)
+  const entry = await readJsonRecord(file, factRecordSchema())
+  if (entry === null || !sameStamp(entry.stamp, stamp)) return null
+  const value = schema.safeParse(entry.value)
   return value.success ? { value: value.data } : null
 }
 

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { readJsonRecord } from '../files/json-record'
 import { writeFileAtomic } from '../fs-atomic'
 import { fnv1a } from '../hash'
 import { fileStamp, fileStampSchema, sameStamp, type FileStamp } from '../host/program-facts'
@@ -98,19 +98,11 @@ async function keptSizes(
 }
 
 async function readRecord(file: string, path: string, format: string): Promise<Sizes | null> {
-  const text = await readFile(file, 'utf8').catch(() => null)
-  if (text === null) return null
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return null
-  }
-  const record = recordSchema().safeParse(json)
-  if (!record.success || record.data.path !== path || record.data.format !== format) return null
-  const now = await Promise.all(record.data.stamps.map((s) => fileStamp(s.path)))
-  const same = now.every((s, i) => s !== null && sameStamp(s, record.data.stamps[i] as FileStamp))
-  return same ? record.data.details : null
+  const data = await readJsonRecord(file, recordSchema())
+  if (data === null || data.path !== path || data.format !== format) return null
+  const now = await Promise.all(data.stamps.map((s) => fileStamp(s.path)))
+  const same = now.every((s, i) => s !== null && sameStamp(s, data.stamps[i] as FileStamp))
+  return same ? data.details : null
 }
 
 async function writeRecord(kept: KeptDiskDetails, file: string, record: DiskRecord): Promise<void> {
