@@ -98,7 +98,7 @@ export const settingsChangesSchema = z
     defaultAccel: z.enum(['auto', 'kvm', 'tcg']).nullable(),
     theme: z.enum(['system', 'light', 'dark']).nullable(),
     consoleReleaseChord: z.enum(['ctrl-alt', 'ctrl-shift', 'ctrl-alt-shift', 'right-ctrl']).nullable(),
-    // connections: the connections issue's key goes here when they move into settings.json.
+    // connections are in settings.json too, changed by addConnection/removeConnection only.
   })
   .partial()
   .strict()

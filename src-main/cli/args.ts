@@ -72,7 +72,7 @@ export const usage = `Usage: vireo <command> [options]
   completion bash|zsh               a shell completion script (commands, options, VM names)
   connections list [--json] | add URI | remove URI
                                     libvirt connections (qemu:///system, qemu+ssh://user@host/system),
-                                    kept in $XDG_CONFIG_HOME/vireo/connections.json
+                                    kept in $XDG_CONFIG_HOME/vireo/settings.json
 
 VM is a name or an id. Data lives in $VIREO_HOME (default ~/.local/share/vireo).
 --connect URI (-c URI, or VIREO_CONNECT=URI) with a VM command: the VMs of that libvirt

@@ -27,15 +27,15 @@ describe.skipIf(unavailable !== null)(`vireo and libvirt connections (${unavaila
     const added = await vireo('connections', 'add', SYSTEM)
     expect(added.stdout).toBe(`Added ${SYSTEM}  connected`)
     expect(added.exitCode).toBe(0)
-    const file = join(config, 'vireo', 'connections.json')
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, connections: [{ uri: SYSTEM }] })
+    const file = join(config, 'vireo', 'settings.json')
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, connections: [{ uri: SYSTEM }] })
     expect((await vireo('connections', 'add', SYSTEM)).stderr).toMatch(/already in the list/)
 
     const listed = JSON.parse((await vireo('connections', 'list', '--json')).stdout) as { id: string; state: string }[]
     expect(listed.map((c) => [c.id, c.state])).toEqual([['local', 'connected'], [SYSTEM, 'connected']])
 
     expect((await vireo('connections', 'remove', SYSTEM)).stdout).toBe(`Removed ${SYSTEM}.`)
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, connections: [] })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, connections: [] })
     expect((await vireo('connections', 'remove', SYSTEM)).stderr).toMatch(/There is no connection qemu:\/\/\/system/)
   })
 

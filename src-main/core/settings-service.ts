@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { readSettings, settingsFile, settingsSchema, writeSettings, type Settings } from './settings'
+import { changeSettings, readSettings, settingsFile, settingsSchema, type Settings } from './settings'
 import { settingKeys, type SettingsChanges, type SettingsInfo } from './settings-types'
 
 export interface SettingsServiceOptions {
@@ -16,7 +16,6 @@ export interface SettingsServiceOptions {
  */
 export class SettingsService extends EventEmitter<{ changed: [SettingsInfo] }> {
   readonly file: string
-  private queue: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: SettingsServiceOptions) {
     super()
@@ -28,8 +27,7 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsInfo] }> {
   }
 
   update(changes: SettingsChanges): Promise<SettingsInfo> {
-    const next = this.queue.then(async () => {
-      const current = readSettings(this.file)
+    return changeSettings(this.file, (current) => {
       const merged: Record<string, unknown> = { ...current }
       for (const key of settingKeys) {
         if (!(key in changes)) continue
@@ -38,13 +36,12 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsInfo] }> {
         else merged[key] = value
       }
       const settings = settingsSchema.parse(merged)
-      await writeSettings(settings, this.file)
+      return { next: settings, result: settings }
+    }).then((settings) => {
       const info = this.info(settings)
       this.emit('changed', info)
       return info
     })
-    this.queue = next.catch(() => undefined)
-    return next
   }
 
   private info(settings: Settings): SettingsInfo {

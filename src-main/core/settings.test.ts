@@ -35,6 +35,7 @@ describe('settings', () => {
       defaultAccel: 'auto',
       theme: 'system',
       consoleReleaseChord: 'ctrl-alt',
+      connections: [],
     })
   })
 

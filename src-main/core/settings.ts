@@ -25,8 +25,8 @@ export const settingsSchema = z.looseObject({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** The keys that take the keyboard back from a console (the renderer's release-chord.ts). */
   consoleReleaseChord: z.enum(['ctrl-alt', 'ctrl-shift', 'ctrl-alt-shift', 'right-ctrl']).default('ctrl-alt'),
-  // Connections (the connections issue) will be a key here too; until then they are kept as an
-  // unknown key, never dropped (see looseObject).
+  /** The libvirt connections a user added, in the order they were added (libvirt/connections-file). */
+  connections: z.array(z.object({ uri: z.string().min(1).max(4096) })).default([]),
 })
 
 export type Settings = z.infer<typeof settingsSchema>
@@ -68,6 +68,26 @@ export async function writeSettings(
   const valid = settingsSchema.parse(settings)
   mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
   await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`)
+}
+
+let changing: Promise<unknown> = Promise.resolve()
+
+/**
+ * A read-modify-write of the settings file, one at a time in this process (the API's changes
+ * and the saved connections alike), so that two changes at once lose neither. A broken file is
+ * refused (readSettings), never overwritten.
+ */
+export function changeSettings<T>(
+  file: string,
+  change: (current: Settings) => { next: Settings; result: T },
+): Promise<T> {
+  const next = changing.then(async () => {
+    const { next: settings, result } = change(readSettings(file))
+    await writeSettings(settings, file)
+    return result
+  })
+  changing = next.catch(() => undefined)
+  return next
 }
 
 function broken(file: string, why: Message): VireoError {

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
 import { LibvirtBackend } from './backends/libvirt-backend'
 import { LocalBackend } from './backends/local-backend'
-import { readConnections, writeConnections } from './libvirt/connections-file'
+import { changeConnections, readConnections } from './libvirt/connections-file'
 import { libvirtMessages } from './libvirt/libvirt-messages'
 import { parseLibvirtUri, uriNamesProgram } from './libvirt/virsh'
 import { ConsoleServer } from './console/console-server'
@@ -205,9 +205,14 @@ export class Vireo extends EventEmitter<EventMap> {
     const { uri } = params
     parseLibvirtUri(uri)
     if (uriNamesProgram(uri)) throw libvirtMessages.commandParam(uri)
-    const saved = this.connectionsFile === undefined ? [] : await readConnections(this.connectionsFile)
-    if (saved.includes(uri) || (this.connectionsFile === undefined && this.backends.has(uri))) throw libvirtMessages.connectionExists(uri)
-    if (this.connectionsFile !== undefined) await writeConnections(this.connectionsFile, [...saved, uri])
+    if (this.connectionsFile === undefined) {
+      if (this.backends.has(uri)) throw libvirtMessages.connectionExists(uri)
+    } else {
+      await changeConnections(this.connectionsFile, (saved) => {
+        if (saved.includes(uri)) throw libvirtMessages.connectionExists(uri)
+        return [...saved, uri]
+      })
+    }
     const backend = this.open(uri)
     await backend.attach().catch(() => undefined)
     const info = backend.info()
@@ -222,7 +227,7 @@ export class Vireo extends EventEmitter<EventMap> {
     const saved = this.connectionsFile === undefined ? [] : await readConnections(this.connectionsFile)
     if (uri === LOCAL || (backend === undefined && !saved.includes(uri))) throw libvirtMessages.noSuchConnection(uri)
     if (this.connectionsFile !== undefined && saved.includes(uri)) {
-      await writeConnections(this.connectionsFile, saved.filter((u) => u !== uri))
+      await changeConnections(this.connectionsFile, (now) => now.filter((u) => u !== uri))
     }
     if (backend !== undefined) {
       backend.dispose()

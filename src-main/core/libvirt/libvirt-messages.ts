@@ -61,8 +61,6 @@ export const libvirtMessages = {
     new VireoError('NOT_FOUND', msg('error.libvirt.noSuchConnection', { uri }), msg('error.libvirt.noSuchConnectionHint'), { field: 'uri' }),
   commandParam: (uri: string) =>
     new VireoError('INVALID_INPUT', msg('error.libvirt.commandParam', { uri }), msg('error.libvirt.commandParamHint'), { field: 'uri' }),
-  connectionsUnreadable: (path: string, why: Message) =>
-    new VireoError('INVALID_STATE', msg('error.libvirt.connectionsUnreadable', { path, why }), msg('error.libvirt.connectionsUnreadableHint'), { path }),
 } as const
 
 /** Whether an error is about the link to libvirt (the connection fails), not about one VM. */
