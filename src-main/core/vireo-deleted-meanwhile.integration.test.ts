@@ -16,16 +16,18 @@ it('a VM deleted while another window starts or clones it: refusals in words, ne
   const other = harness.front('home')
   // The rounds in which the deletion really landed inside the start or the copy: the work
   // began (the VM was there) and then found it gone. Without one, the test proved nothing.
+  // Up to 48 rounds, the deletion sent 0–39 ms after the work began (spread, not one sweep, so
+  // that a faster or slower machine still has rounds inside); done once 16 rounds have run and
+  // at least two raced.
   let raced = 0
-  for (let round = 0; round < 24; round++) {
+  for (let round = 0; round < 48 && !(round >= 16 && raced >= 2); round++) {
     // UEFI: a start copies the firmware's variables into the VM's folder.
     const vm = await createVm(one, { name: `race ${round}`, ...smallVm, firmware: 'uefi' })
     const work =
       round % 2 === 0
         ? one.startVm({ id: vm.id })
         : one.cloneVm({ id: vm.id, name: `race ${round} copy` })
-    // Each round lets the deletion go a little later into the start or the copy.
-    await new Promise((resolve) => setTimeout(resolve, round * 3))
+    await new Promise((resolve) => setTimeout(resolve, (round * 7) % 40))
     const outcomes = await Promise.allSettled([
       work,
       other.deleteVm({ id: vm.id, deleteDisks: true }),

@@ -1,4 +1,5 @@
 import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testIsoPath } from '../core/testing/test-iso'
 import { methods, type MethodName } from '../api/contract'
@@ -83,6 +84,12 @@ describe('successful results through the web host', () => {
     expect(await ok('listConnections', {})).toEqual([
       expect.objectContaining({ id: 'local', kind: 'local', state: 'connected', error: null }),
     ])
+    const settings = await ok<{ file: string; values: { theme: string } }>('getSettings', {})
+    expect(settings.file).toBe(join(harness.home, 'config', 'vireo', 'settings.json'))
+    expect(settings.values.theme).toBe('system')
+    expect(await ok('updateSettings', { changes: { theme: 'dark' } })).toMatchObject({
+      values: { theme: 'dark' },
+    })
     expect(await ok('updateVm', { id: vm.id, changes: { memoryMiB: 160 } })).toMatchObject({
       memoryMiB: 160,
     })
@@ -133,7 +140,9 @@ describe('successful results through the web host', () => {
 
     // An ACPI shutdown needs a guest that answers it: the installed test system, in
     // supervisor.integration (shuts down through ACPI) and cli.integration (a VM's life).
-    const elsewhere = ['shutdownVm']
+    // A libvirt connection needs libvirtd: added and removed through the web host with the real
+    // one in e2e/connections.spec, and through the CLI in cli-connections.integration.
+    const elsewhere = ['shutdownVm', 'addConnection', 'removeConnection']
     expect([...proven, ...elsewhere].sort()).toEqual(Object.keys(methods).sort())
     api.ws.close()
   })

@@ -54,7 +54,9 @@ export async function startTestWebHost(prefix: string, token: string): Promise<T
   const home = mkdtempSync(join(tmpdir(), prefix))
   const staticDir = writeStaticRoot(mkdtempSync(join(tmpdir(), 'vireo-static-')))
   const paths = resolvePaths({ VIREO_HOME: home })
-  const vireo = new Vireo({ paths, watch: true })
+  // Its own settings folder: the settings a test changes are never the machine's ~/.config.
+  const env = { ...process.env, VIREO_HOME: home, XDG_CONFIG_HOME: join(home, 'config') }
+  const vireo = new Vireo({ paths, watch: true, env })
   const web = await webHostOver(vireo, { staticDir, token })
   return {
     home,
