@@ -3,7 +3,7 @@
 // saved list or --connect, added, removed) beside it.
 import { EventEmitter } from 'node:events'
 import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
-import { LibvirtBackend } from './backends/libvirt-backend'
+import { deferredBackend } from './backends/deferred-backend'
 import { LocalBackend } from './backends/local-backend'
 import { changeConnections, readConnections } from './libvirt/connections-file'
 import { libvirtMessages } from './libvirt/libvirt-messages'
@@ -195,7 +195,11 @@ export class Vireo extends EventEmitter<EventMap> {
     const known = this.backends.get(uri)
     if (known !== undefined) return known
     parseLibvirtUri(uri)
-    const backend = new LibvirtBackend({ uri, watch: this.watch, events: this.events })
+    const { watch, events } = this
+    const backend = deferredBackend(
+      { id: uri, kind: 'libvirt', uri, label: uri, state: 'disconnected', error: null },
+      async () => new (await import('./backends/libvirt-backend')).LibvirtBackend({ uri, watch, events }),
+    )
     this.backends.set(uri, backend)
     return backend
   }

@@ -1,4 +1,6 @@
-import { XMLParser } from 'fast-xml-parser'
+import { createRequire } from 'node:module'
+import type * as FastXmlParser from 'fast-xml-parser'
+import type { XMLParser } from 'fast-xml-parser'
 
 /**
  * What Vireo shows of a libvirt domain, read from `virsh dumpxml` (any domain: virt-install's,
@@ -22,14 +24,25 @@ export interface ParsedDomain {
   os: { id: string; name: string } | null
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  removeNSPrefix: true,
-  isArray: (name) => ['disk', 'graphics', 'listen', 'vm', 'os'].includes(name),
-})
+/**
+ * The parser, made at the first domain read: fast-xml-parser's ES module graph takes ~30 ms to
+ * load, which every `vireo` command would pay (issue 20) though most never meet a libvirt
+ * connection. Its CommonJS build, required on first use, is one file.
+ */
+let parser: XMLParser | undefined
+function domainParser(): XMLParser {
+  if (parser !== undefined) return parser
+  const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser
+  parser = new fxp.XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    removeNSPrefix: true,
+    isArray: (name) => ['disk', 'graphics', 'listen', 'vm', 'os'].includes(name),
+  })
+  return parser
+}
 
 type Node = Record<string, unknown>
 
@@ -54,7 +67,7 @@ const TO_MIB: Record<string, number> = { b: 1 / 1048576, bytes: 1 / 1048576, k: 
 
 /** Parses dumpxml output; a document that is not a domain is an Error (the caller words it). */
 export function parseDomainXml(xml: string): ParsedDomain {
-  const root = obj(parser.parse(xml) as unknown)
+  const root = obj(domainParser().parse(xml) as unknown)
   const domain = obj(root.domain)
   const name = text(domain.name)
   const uuid = text(domain.uuid)
