@@ -17,6 +17,8 @@ const BASELINE_RETRY_MS = 10
 interface VireoSample {
   /** QEMU spawned: the time in the header Vireo writes to qemu.log just before the spawn. */
   spawned: number
+  /** The `starting` event arrived (when the console view opens the console). */
+  startingAt: number
   /** QEMU bound its QMP and VNC sockets (their ctime). */
   qmpBound: number
   vncBound: number
@@ -85,22 +87,22 @@ export async function startBench(ctx: BenchContext): Promise<Omit<Section, 'seco
       [
         `- before the spawn: ${med(vireoRuns.map((s) => s.spawned)).toFixed(0)} ms (\`Supervisor.start\` → \`launch\` in \`src-main/core/vms/supervisor.ts\`: \`observed()\` probes the runtime files (pidfile, start lock, launch.json, last-stop.json), the start lock is created, \`checkFiles\` stats every disk and the ISO, five \`rm\`s of stale sockets, \`setState('starting')\` whose announce re-reads vm.json; only then \`spawnQemu\`);`,
         `- QEMU's own start-up, to binding its VNC socket, is the same in both (${med(vireoRuns.map((s) => s.vncBound - s.spawned)).toFixed(0)} ms after Vireo's spawn, ${med(handRuns.map((s) => s.vncBound)).toFixed(0)} ms by hand);`,
-        `- VNC socket bound → \`startVm\` replied: ${med(vireoRuns.map((s) => s.startReply - s.vncBound)).toFixed(0)} ms. QEMU answers QMP only once its main loop runs; after the greeting \`launch\` does \`qmp_capabilities\`, \`identifyQemu\` (/proc reads), writes launch.json, \`setState('running')\` (announce: vm.json again), removes the lock, and \`Vireo.startVm\` reads vm.json and the status once more for its reply. \`waitForQmp\` (\`src-main/core/vms/launch.ts\`) retries every 50 ms, but QEMU binds the QMP socket ${med(vireoRuns.map((s) => s.vncBound - s.qmpBound)).toFixed(0)} ms before the VNC one here, so the poll is hidden under QEMU's start-up on this machine (it would not be on a fast KVM host);`,
-        `- \`startVm\` replied → console connected: ${med(vireoRuns.map((s) => s.wsOpen - s.startReply)).toFixed(0)} ms (the \`consoleEndpoint\` round trip and the WebSocket upgrade), none of which can start before the reply;`,
-        `- RFB handshake: ${med(vireoRuns.map((s) => s.handshake - s.wsOpen)).toFixed(0)} ms through the bridge against ${med(handRuns.map((s) => s.handshake - s.connect)).toFixed(0)} ms direct (four round trips, each through the web host);`,
+        `- the console: the \`starting\` event came ${med(vireoRuns.map((s) => s.startingAt)).toFixed(0)} ms after the call, and the console view's \`consoleEndpoint\` and WebSocket were open ${med(vireoRuns.map((s) => s.wsOpen)).toFixed(0)} ms after it, well before QEMU bound its VNC socket; the bridge then connected to that socket as soon as QEMU had bound it (\`core/console/vnc-when-ready.ts\`, retrying every 10 ms like the by-hand baseline), so neither \`startVm\`'s reply (${med(vireoRuns.map((s) => s.startReply - s.vncBound)).toFixed(0)} ms after the VNC socket was bound: QMP's greeting, \`qmp_capabilities\`, launch.json, the \`running\` announce) nor the console's round trips are on the path to the first frame;`,
+        `- VNC socket bound → RFB greeting read through the bridge: ${med(vireoRuns.map((s) => s.handshake - s.vncBound)).toFixed(0)} ms through the bridge (handshake included) against ${med(handRuns.map((s) => s.handshake - s.vncBound)).toFixed(0)} ms direct;`,
         `- request → first byte of the frame: ${med(vireoRuns.map((s) => s.frameFirstByte - s.handshake)).toFixed(0)} ms against ${med(handRuns.map((s) => s.frameFirstByte - s.handshake)).toFixed(0)} ms. This is QEMU's VNC refresh timer: a new client resets it to 30 ms, and every tick with nothing to send adds 50 ms, so a request that arrives a few ms later (one more hop) can wait a whole extra tick. Sending the 1.15 MB raw frame took ${med(vireoRuns.map((s) => s.firstFrame - s.frameFirstByte)).toFixed(0)} ms through the bridge, ${med(handRuns.map((s) => s.firstFrame - s.frameFirstByte)).toFixed(0)} ms direct.`,
       ].join('\n'),
-      'Suggested (outside bench/, not done here): (1) let the console connect while the VM starts — `startVm` could hand back the console ticket, or the bridge could accept a console for a starting VM and connect to the VNC socket as soon as it exists — which takes the reply tail, the `consoleEndpoint` round trip and the WebSocket upgrade off the path; (2) in `Supervisor.launch`, reply once QMP has greeted and do the bookkeeping (`identifyQemu`, launch.json, announce) after, and spawn before the `starting` announce and the `rm`s (QEMU unlinks a stale socket path itself before binding); (3) replace the 50 ms QMP poll with a watch on the runtime folder, or create the listening QMP socket in Vireo and pass it to QEMU as a file descriptor (`-add-fd` / `fd=`), as libvirt does.',
+      'What is left (outside bench/): in `Supervisor.launch`, spawn before the `starting` announce and the `rm`s (QEMU unlinks a stale socket path itself before binding); reply once QMP has greeted and do the bookkeeping (`identifyQemu`, launch.json, announce) after; replace the 50 ms QMP poll with a watch on the runtime folder, or create the listening QMP socket in Vireo and pass it to QEMU as a file descriptor (`-add-fd` / `fd=`), as libvirt does.',
     ]
     return {
       id: 'start',
       title: 'Start overhead',
       rows: [{ metric: 'startVm → first VNC frame', value: formatSeries(vireo, 'ms'), baseline: `${formatSeries(hand, 'ms')} (same argv by hand, direct VNC)`, ratio: `${r.toFixed(2)}×`, goal: '≤ 1.05×', met: r <= 1.05 }],
       notes: [
-        `Vireo: through the web host (\`vireo web\`, the renderer's path): the \`startVm\` call over the API WebSocket, \`consoleEndpoint\`, the console WebSocket (cookie + single-use ticket), the RFB handshake, one non-incremental FramebufferUpdateRequest, until the whole first update has arrived. By hand: the same argv (from \`vireo info --json\`) spawned directly, the VNC UNIX socket retried every ${BASELINE_RETRY_MS} ms until it accepts, then the same RFB exchange. The VM boots the installed test OS (${vm.memoryMiB} MiB); each run is ended at once (force off / SIGTERM). ${ctx.runs} runs each, alternating, after one warm-up of each.`,
+        `Vireo: through the web host (\`vireo web\`, the renderer's path): the \`startVm\` call over the API WebSocket and, at the \`starting\` event as the console view does, \`consoleEndpoint\` and the console WebSocket (cookie + single-use ticket), the RFB handshake, one non-incremental FramebufferUpdateRequest, until the whole first update has arrived. By hand: the same argv (from \`vireo info --json\`) spawned directly, the VNC UNIX socket retried every ${BASELINE_RETRY_MS} ms until it accepts, then the same RFB exchange. The VM boots the installed test OS (${vm.memoryMiB} MiB); each run is ended at once (force off / SIGTERM). ${ctx.runs} runs each, alternating, after one warm-up of each.`,
         [
           '| phase (ms from the `startVm` call / from the spawn) | Vireo | by hand |',
           '|---|---|---|',
+          `| \`starting\` event (the console view opens the console) | ${phase((s) => s.startingAt)} | |`,
           `| QEMU spawned (qemu.log header, ms resolution) | ${phase((s) => s.spawned)} | 0 |`,
           `| QMP socket bound (its ctime) | ${phase((s) => s.qmpBound)} | |`,
           `| VNC socket bound (its ctime) | ${phase((s) => s.vncBound)} | ${handPhase((s) => s.vncBound)} |`,
@@ -126,25 +128,31 @@ async function bornAt(path: string, t0: number): Promise<number> {
 }
 
 async function viaVireo(api: ApiClient, host: WebHostProcess, id: string, qemuLog: string, runtimeDir: string): Promise<VireoSample> {
+  // As the console view does: it opens the console when the VM's state turns `starting`, and
+  // the bridge connects to the VNC socket as soon as QEMU binds it.
   const t0 = performance.now()
-  await api.call('startVm', { id })
-  const startReply = performance.now() - t0
-  const [qmpBound, vncBound] = await Promise.all([bornAt(join(runtimeDir, 'qmp.sock'), t0), bornAt(join(runtimeDir, 'vnc.sock'), t0)])
-  const header = [...(await readFile(qemuLog, 'utf8')).matchAll(/^=== (\S+) vireo: starting/gm)].at(-1)?.[1]
-  const spawned = header === undefined ? Number.NaN : Date.parse(header) - performance.timeOrigin - t0
-  const endpoint = await api.call('consoleEndpoint', { id })
-  const endpointReply = performance.now() - t0
-  const url = endpoint.path.startsWith('ws') ? endpoint.path : `${host.origin.replace(/^http/, 'ws')}${endpoint.path}`
-  const rfb = await RfbClient.overWebSocket(url, { Cookie: `vireo_token=${host.token}` })
-  const wsOpen = performance.now() - t0
+  const starting = api.waitForEvent('vmChanged', (vm) => vm.id === id && vm.state === 'starting')
+  const started = api.call('startVm', { id }).then(() => performance.now() - t0)
+  let rfb: RfbClient | undefined
   try {
+    const startingAt = (await starting) - t0
+    const endpoint = await api.call('consoleEndpoint', { id })
+    const endpointReply = performance.now() - t0
+    const url = endpoint.path.startsWith('ws') ? endpoint.path : `${host.origin.replace(/^http/, 'ws')}${endpoint.path}`
+    rfb = await RfbClient.overWebSocket(url, { Cookie: `vireo_token=${host.token}` })
+    const wsOpen = performance.now() - t0
     await rfb.handshake()
     const handshake = performance.now() - t0
     rfb.requestUpdate(false)
     const update = await rfb.readUpdate()
-    return { spawned, qmpBound, vncBound, startReply, endpointReply, wsOpen, handshake, frameFirstByte: update.firstByteAt - t0, firstFrame: update.at - t0 }
+    const startReply = await started
+    const [qmpBound, vncBound] = await Promise.all([bornAt(join(runtimeDir, 'qmp.sock'), t0), bornAt(join(runtimeDir, 'vnc.sock'), t0)])
+    const header = [...(await readFile(qemuLog, 'utf8')).matchAll(/^=== (\S+) vireo: starting/gm)].at(-1)?.[1]
+    const spawned = header === undefined ? Number.NaN : Date.parse(header) - performance.timeOrigin - t0
+    return { spawned, startingAt, qmpBound, vncBound, startReply, endpointReply, wsOpen, handshake, frameFirstByte: update.firstByteAt - t0, firstFrame: update.at - t0 }
   } finally {
-    rfb.close()
+    rfb?.close()
+    await started.catch(() => undefined)
     await api.call('forceOffVm', { id })
   }
 }

@@ -37,6 +37,7 @@ import { VmStore } from '../vms/vm-store'
 import { VmViews } from '../vms/vm-views'
 import type { Backend, BackendEvents } from './backend'
 import type { VncEndpoint } from '../console/console-tokens'
+import { vncWhenReady } from '../console/vnc-when-ready'
 
 export interface LocalBackendOptions {
   /** The connection id its VMs carry: `local`, or another for a second folder (tests). */
@@ -47,6 +48,8 @@ export interface LocalBackendOptions {
   events: BackendEvents
 }
 
+/** How long a console opened while its VM starts waits for QEMU's VNC socket: as long as a start may take (the supervisor's default). */
+const START_TIMEOUT_MS = 30_000
 /**
  * Vireo's own VMs: one folder per VM under VIREO_HOME, QEMU spawned and supervised by us.
  * Each method hands the request to the service that does the work (views, provisioning,
@@ -231,13 +234,17 @@ export class LocalBackend implements Backend {
     return { png: png.toString('base64'), ...pngSize(png) }
   }
 
-  /** The VM's VNC UNIX socket in its runtime folder. */
+  /**
+   * The VM's VNC UNIX socket in its runtime folder. While the VM starts, a stream that connects
+   * as soon as QEMU has bound it: a console opened then shows the first frame QEMU draws.
+   */
   async consoleTarget(ref: VmRef): Promise<VncEndpoint> {
     const runtime = await this.supervisor.status(ref.id)
     if (runtime.state === 'stopped' || runtime.state === 'crashed') {
       throw new VireoError('NOT_RUNNING', msg('error.vm.noConsole'), msg('error.vm.startFirst'))
     }
-    return this.supervisor.vncSocket(ref.id)
+    const socket = this.supervisor.vncSocket(ref.id)
+    return runtime.state === 'starting' ? () => vncWhenReady(socket, { timeoutMs: START_TIMEOUT_MS }) : socket
   }
 
   async logTail(params: LogTailRequest): Promise<LogTail> {

@@ -1,13 +1,16 @@
 // The test stands in for the web host, which owns the HTTP server in production.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { killAllQemu, startQemu, type TestQemu } from '../qmp/testing/qemu-fixture'
 import { ConsoleServer } from './console-server'
-import { ConsoleTokens } from './console-tokens'
+import { ConsoleTokens, type VncEndpoint } from './console-tokens'
 import { RfbTestClient, refusalStatus } from './testing/rfb-test-client'
 import { ConsoleCloseCode } from './vnc-bridge'
+import { vncWhenReady } from './vnc-when-ready'
 
 let http: Server
 let base: string
@@ -34,8 +37,11 @@ afterEach(async () => {
   await killAllQemu()
 })
 
-/** A paused q35 guest with standard VGA whose VNC server listens on `<dir>/vnc.sock` only. */
-async function qemuWithVnc(name: string): Promise<{ qemu: TestQemu; vnc: string }> {
+/**
+ * A paused q35 guest with standard VGA whose VNC server listens on `<dir>/vnc.sock` only (or
+ * on `at`, without waiting for it).
+ */
+async function qemuWithVnc(name: string, at?: string): Promise<{ qemu: TestQemu; vnc: string }> {
   const qemu = await startQemu(
     (dir) => [
       '-machine',
@@ -53,16 +59,16 @@ async function qemuWithVnc(name: string): Promise<{ qemu: TestQemu; vnc: string 
       '-name',
       name,
       '-vnc',
-      `unix:${join(dir, 'vnc.sock')}`,
+      `unix:${at ?? join(dir, 'vnc.sock')}`,
     ],
-    ['vnc.sock'],
+    at === undefined ? ['vnc.sock'] : [],
   )
-  return { qemu, vnc: join(qemu.dir, 'vnc.sock') }
+  return { qemu, vnc: at ?? join(qemu.dir, 'vnc.sock') }
 }
 
 async function open(
   vmId: string,
-  socketPath: string,
+  socketPath: VncEndpoint,
   protocols: string[] = [],
 ): Promise<RfbTestClient> {
   const { token } = tokens.issue(vmId, socketPath)
@@ -160,6 +166,30 @@ describe('console bridge against a real QEMU VNC server', () => {
     const closed = await client.closed
     expect(closed.code).toBe(ConsoleCloseCode.unavailable)
     expect(closed.reason).toMatch(/not available/)
+  })
+
+  it('a console opened before QEMU binds its VNC socket (a starting VM) connects once it does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vireo-when-ready-'))
+    try {
+      const vnc = join(dir, 'vnc.sock')
+      const client = await open('vm-a', () => vncWhenReady(vnc, { timeoutMs: 30_000 }))
+      // The bridge is waiting now: the socket is not there yet.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await qemuWithVnc('vm-a', vnc)
+      const init = await client.handshake()
+      expect(init.name).toContain('vm-a')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a console waiting for a VNC socket that never comes closes as unavailable, and one closed while waiting stops waiting', async () => {
+    const never = await open('vm-gone', () => vncWhenReady('/nonexistent/vireo/vnc.sock', { timeoutMs: 300 }))
+    expect((await never.closed).code).toBe(ConsoleCloseCode.unavailable)
+    const left = await open('vm-gone', () => vncWhenReady('/nonexistent/vireo/vnc.sock', { timeoutMs: 30_000 }))
+    left.close()
+    await left.closed
+    await expect.poll(() => consoles.connectionCount()).toBe(0)
   })
 
   it('closeVm closes that VM’s consoles and withdraws its tokens, leaving others open', async () => {
