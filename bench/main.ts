@@ -5,6 +5,7 @@ import { bootBench } from './boot'
 import { cliStartBench } from './cli-start'
 import { consoleBench } from './console'
 import { diskBench } from './disk'
+import { overheadBench } from './overhead'
 import { cleanupAll, installCleanupHandlers } from './lib/cleanup'
 import { createContext, foreignQemus, homeDir, loadAverage, machineInfo, vireoJson, type Accel, type BenchContext } from './lib/context'
 import { benchIds, renderMarkdown, summaryTable, type BenchId, type Section } from './lib/report'
@@ -18,7 +19,7 @@ const usage = `npm run bench [-- OPTIONS]
 
   --only LIST     run only these, comma-separated: ${benchIds.join(', ')}
   --accel A       tcg | kvm (default: what \`vireo host check\` picks)
-  --runs N        runs per measurement (default: start 9, boot 3, disk 3, console 3, scale 5, ui 5)
+  --runs N        runs per measurement (default: start 9, boot 3, overhead 3, disk 3, console 3, scale 5, ui 5)
   --write         write docs/benchmarks.md after a partial (--only) run too
   --no-write      print the results, leave docs/benchmarks.md alone
   --smoke         each benchmark once, smallest sizes, no warm-ups: figures printed, no goal
@@ -26,12 +27,13 @@ const usage = `npm run bench [-- OPTIONS]
   --quiet         no progress lines
 (scripts/bench.js also takes --no-build: use the existing out/ build)`
 
-const defaultRuns: Record<BenchId, number> = { start: 9, boot: 3, disk: 3, console: 3, scale: 5, ui: 5, cli: 15 }
+const defaultRuns: Record<BenchId, number> = { start: 9, boot: 3, overhead: 3, disk: 3, console: 3, scale: 5, ui: 5, cli: 15 }
 
 type Bench = (ctx: BenchContext) => Promise<Omit<Section, 'seconds'>>
 const benches: Record<BenchId, { title: string; run: Bench }> = {
   start: { title: 'Start overhead', run: startBench },
   boot: { title: 'Guest boot', run: bootBench },
+  overhead: { title: 'Overhead per running VM', run: overheadBench },
   disk: { title: 'Guest disk', run: diskBench },
   console: { title: 'Console', run: consoleBench },
   scale: { title: 'Scale', run: scaleBench },

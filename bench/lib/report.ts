@@ -24,7 +24,7 @@ export interface Section {
   error?: string
 }
 
-export const benchIds = ['start', 'boot', 'disk', 'console', 'scale', 'ui', 'cli'] as const
+export const benchIds = ['start', 'boot', 'overhead', 'disk', 'console', 'scale', 'ui', 'cli'] as const
 export type BenchId = (typeof benchIds)[number]
 
 function cell(text: string): string {

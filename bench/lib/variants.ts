@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import type { Accel } from './context'
 
 /**
- * The two command lines Vireo is measured against, written as a person would type them.
+ * The command lines Vireo is measured against, written as a person would type them.
  *
  * (a) "naive": the tutorial line `qemu-system-x86_64 -m MiB DISK -cdrom ISO`: i440fx, the
  *     disk on IDE (format probed), e1000, the default CPU (qemu64), 1 vCPU.
@@ -11,7 +11,7 @@ import type { Accel } from './context'
  *     QEMU line: q35, virtio-blk, virtio-net, the CD on q35's AHCI, `-cpu qemu64` (libvirt's
  *     pick under TCG; `host` under KVM), the same memory and vCPUs as Vireo's VM.
  *
- * Both get only `-display none`, a serial port and the accelerator added.
+ * Each gets only `-display none`, a serial port and the accelerator added; (c) is below.
  */
 export interface BaselineOptions {
   accel: Accel
@@ -55,6 +55,41 @@ export function libvirtArgv(o: BaselineOptions): string[] {
     ...(o.iso ? ['-drive', `file=${o.iso},format=raw,if=none,id=drive-sata0-0-0,media=cdrom,readonly=on`, '-device', 'ide-cd,bus=ide.0,drive=drive-sata0-0-0,id=sata0-0-0,bootindex=2'] : []),
     '-netdev', 'user,id=hostnet0',
     '-device', 'virtio-net-pci,netdev=hostnet0,id=net0',
+    '-display', 'none',
+    '-serial', o.serial,
+  ]
+}
+
+/**
+ * (c) "quickemu": the devices quickemu (github.com/quickemu-project/quickemu) gives a Linux
+ * guest, as far as they run headless here: q35 without SMM and vmport, a balloon, virtio-vga,
+ * virtio-rng, an EHCI controller with a USB keyboard and tablet, virtio-net and virtio-blk.
+ * Left out: its SPICE display with USB redirection and smartcard channels, and its audio, which
+ * need a SPICE client and a sound server; its 9p share. Same CPU model rule as (b).
+ */
+export function quickemuArgv(o: BaselineOptions): string[] {
+  return [
+    'qemu-system-x86_64',
+    '-machine', 'q35,smm=off,vmport=off',
+    '-accel', o.accel,
+    ...(o.accel === 'kvm' ? ['-global', 'kvm-pit.lost_tick_policy=discard'] : []),
+    '-cpu', o.accel === 'kvm' ? 'host' : 'qemu64',
+    '-smp', `cores=${o.cpus},threads=1,sockets=1`,
+    '-m', `${o.memoryMiB}M`,
+    '-device', 'virtio-balloon',
+    '-rtc', 'base=utc,clock=host',
+    '-vga', 'none',
+    '-device', 'virtio-vga',
+    '-device', 'virtio-rng-pci,rng=rng0',
+    '-object', 'rng-random,id=rng0,filename=/dev/urandom',
+    '-device', 'usb-ehci,id=input',
+    '-device', 'usb-kbd,bus=input.0',
+    '-device', 'usb-tablet,bus=input.0',
+    '-device', 'virtio-net,netdev=nic',
+    '-netdev', 'user,id=nic',
+    '-device', 'virtio-blk-pci,drive=SystemDisk',
+    '-drive', `id=SystemDisk,if=none,format=qcow2,file=${o.disk}`,
+    ...(o.iso ? ['-drive', `media=cdrom,index=0,file=${o.iso}`] : []),
     '-display', 'none',
     '-serial', o.serial,
   ]
