@@ -8,10 +8,10 @@ everything below "Last run" comes from that run, on the machine it names.
 ## Running them
 
 \`\`\`sh
-npm run bench                        # build, run all six (~10–15 min on 2 cores under TCG), write this file
+npm run bench                        # build, run all eight (~12–18 min on 2 cores under TCG), write this file
 npm run bench -- --only boot         # one (or several: --only start,console); prints, leaves this file alone
 npm run bench -- --only ui --write   # …and writes this file with just those sections
-npm run bench -- --runs 5            # runs per measurement (defaults: start 9, boot 3, disk 3, console 3, scale 5, ui 5)
+npm run bench -- --runs 5            # runs per measurement (defaults: start 9, boot 3, overhead 3, disk 3, console 3, scale 5, ui 5, cli 15)
 npm run bench -- --accel kvm         # on a host where KVM works (default: what \\\`vireo host check\\\` picks)
 npm run bench -- --no-build          # use the existing out/ build
 npm run bench -- --no-write --quiet  # print everything, write nothing, no progress lines
