@@ -7,10 +7,11 @@ import { libvirtHostReport } from '../libvirt/libvirt-host'
 import { isLinkFailure, libvirtMessages as m } from '../libvirt/libvirt-messages'
 import { ppmToPng } from '../libvirt/ppm-png'
 import { parseLibvirtUri, virsh, type LibvirtUri } from '../libvirt/virsh'
-import type { DeleteVmRequest, HostCheckRequest, ShutdownVmRequest, VmRef } from '../requests'
+import type { CreateVmRequest, DeleteVmRequest, HostCheckRequest, ShutdownVmRequest, VmRef } from '../requests'
 import type { ConnectionInfo, DeleteResult, HostReport, LogTail, Screenshot, VmDetails, VmPreview, VmSnapshot, VmSummary } from '../types'
 import type { VncEndpoint } from '../console/console-tokens'
 import type { Backend, BackendEvents } from './backend'
+import { createOnLibvirt, previewOnLibvirt, type LibvirtSite } from './libvirt-create'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -93,6 +94,36 @@ export class LibvirtBackend implements Backend {
 
   async hostCheck(_params: HostCheckRequest): Promise<HostReport> {
     return libvirtHostReport((args) => this.call(args))
+  }
+
+  /** What the create, clone and migrate steps need of this connection. */
+  private get site(): LibvirtSite {
+    return {
+      uri: this.options.uri,
+      call: (args, timeoutMs) => this.call(args, timeoutMs),
+      host: () => this.hostCheck({ refresh: false }),
+      local: this.uri.ssh === null,
+      progress: (job) => this.options.events.emit('jobProgress', { ...job, connection: this.options.uri }),
+    }
+  }
+
+  previewVm(params: CreateVmRequest): Promise<VmPreview> {
+    return previewOnLibvirt(this.site, params)
+  }
+
+  /** Defines the domain, announces it, and starts it if asked (a failed start keeps it, and says so). */
+  async createVm(params: CreateVmRequest): Promise<VmDetails> {
+    const id = await createOnLibvirt(this.site, params)
+    const ref = { connection: this.options.uri, id }
+    this.options.events.emit('vmChanged', await this.current(ref))
+    if (params.start) {
+      try {
+        await this.power(ref, ['start'])
+      } catch (error) {
+        throw m.createdNotStarted(params.name, id, error)
+      }
+    }
+    return this.getVm(ref)
   }
 
   async listVms(): Promise<VmSummary[]> {
@@ -261,12 +292,6 @@ export class LibvirtBackend implements Backend {
 
   // ── not yet on libvirt connections (docs/design.md, Libvirt connections) ─────────────
 
-  previewVm(): Promise<VmPreview> {
-    return Promise.reject(m.notYet('create'))
-  }
-  createVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('create'))
-  }
   updateVm(): Promise<VmDetails> {
     return Promise.reject(m.notYet('settings'))
   }

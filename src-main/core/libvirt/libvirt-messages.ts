@@ -1,4 +1,4 @@
-import { msg, VireoError, type Message, type MessageKey } from '../errors'
+import { msg, toErrorInfo, VireoError, type Message, type MessageKey } from '../errors'
 
 /**
  * Every error a libvirt connection shows a user, in one place: what went wrong and what to do
@@ -59,6 +59,16 @@ export const libvirtMessages = {
   connectionExists: (uri: string) => new VireoError('ALREADY_EXISTS', msg('error.libvirt.connectionExists', { uri }), undefined, { field: 'uri' }),
   noSuchConnection: (uri: string) =>
     new VireoError('NOT_FOUND', msg('error.libvirt.noSuchConnection', { uri }), msg('error.libvirt.noSuchConnectionHint'), { field: 'uri' }),
+  noPool: (uri: string, pool: string) =>
+    new VireoError('INVALID_STATE', msg('error.libvirt.noPool', { uri, pool }), msg('error.libvirt.noPoolHint', { pool }), { uri, pool }),
+  volumeExists: (uri: string, pool: string, volume: string) =>
+    new VireoError('ALREADY_EXISTS', msg('error.libvirt.volumeExists', { uri, pool, volume }), msg('error.libvirt.volumeExistsHint'), { field: 'name' }),
+  /** The domain is defined and kept (its disk may hold an upload): say so, and which. */
+  createdNotStarted: (name: string, id: string, error: unknown) => {
+    const info = toErrorInfo(error)
+    return new VireoError(info.code, msg('error.vm.createdNotStarted', { name, reason: info.messageText ?? info.message }), info.hintText, { ...info.details, createdId: id })
+  },
+  badCreateId: () => new VireoError('INVALID_INPUT', msg('error.libvirt.badCreateId'), msg('error.libvirt.badCreateIdHint'), { field: 'id' }),
   commandParam: (uri: string) =>
     new VireoError('INVALID_INPUT', msg('error.libvirt.commandParam', { uri }), msg('error.libvirt.commandParamHint'), { field: 'uri' }),
 } as const

@@ -97,3 +97,25 @@ export async function startSshd(dir: string): Promise<TestSshd> {
     stop: () => void sshd.kill(),
   }
 }
+
+/**
+ * Makes sure qemu:///system has an active dir pool `name` (at `path` when it must be made);
+ * true when this call made it (the caller removes it after), false when it was there already.
+ */
+export async function usePool(name: string, path: string): Promise<boolean> {
+  const all = (await virshTest('pool-list', '--all', '--name')).split('\n').map((l) => l.trim())
+  if (all.includes(name)) {
+    await execa('virsh', ['-c', SYSTEM, 'pool-start', name], { reject: false })
+    return false
+  }
+  mkdirSync(path, { recursive: true })
+  await virshTest('pool-define-as', name, 'dir', '--target', path)
+  await virshTest('pool-start', name)
+  return true
+}
+
+/** Stops and undefines a pool made by usePool (its folder and any volume left are kept). */
+export async function removePool(name: string): Promise<void> {
+  await execa('virsh', ['-c', SYSTEM, 'pool-destroy', name], { reject: false })
+  await execa('virsh', ['-c', SYSTEM, 'pool-undefine', name], { reject: false })
+}
