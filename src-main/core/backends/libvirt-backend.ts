@@ -1,20 +1,19 @@
 import { VireoError, toErrorInfo, type ErrorInfo } from '../errors'
 import { parseDomainXml, type ParsedDomain } from '../libvirt/domain-parse'
-import { idOfUuid, parseDomstats, parseUuidNames, uuidOfId, vireoState, type DomainStats } from '../libvirt/domain-state'
-import { consoleEndpoint } from '../libvirt/libvirt-console'
+import { domainDetails, domainSummary, idOfUuid, parseDomstats, parseUuidNames, uuidOfId, type DomainStats } from '../libvirt/domain-state'
+import { consoleEndpoint, domainScreenshot } from '../libvirt/libvirt-console'
 import { EventFollower } from '../libvirt/libvirt-events'
 import { libvirtHostReport } from '../libvirt/libvirt-host'
+import { startStatsSampler } from '../libvirt/libvirt-stats'
 import { isLinkFailure, libvirtMessages as m } from '../libvirt/libvirt-messages'
-import { ppmToPng } from '../libvirt/ppm-png'
 import { parseLibvirtUri, virsh, type LibvirtUri } from '../libvirt/virsh'
-import type { CreateVmRequest, DeleteVmRequest, HostCheckRequest, ShutdownVmRequest, VmRef } from '../requests'
+import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest, HostCheckRequest, InsertIsoRequest, ShutdownVmRequest, SnapshotRequest, UpdateVmRequest, VmRef } from '../requests'
 import type { ConnectionInfo, DeleteResult, HostReport, LogTail, Screenshot, VmDetails, VmPreview, VmSnapshot, VmSummary } from '../types'
 import type { VncEndpoint } from '../console/console-tokens'
 import type { Backend, BackendEvents } from './backend'
 import { createOnLibvirt, previewOnLibvirt, type LibvirtSite } from './libvirt-create'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { changeMedia, cloneOnLibvirt, updateOnLibvirt } from './libvirt-changes'
+import { deleteDomainSnapshot, listDomainSnapshots, revertDomainSnapshot, takeDomainSnapshot } from './libvirt-snapshots'
 
 export interface LibvirtBackendOptions {
   /** The libvirt URI, which is also the connection's id. */
@@ -35,6 +34,7 @@ export class LibvirtBackend implements Backend {
   private state: ConnectionInfo['state'] = 'disconnected'
   private error: ErrorInfo | null = null
   private follower: EventFollower | null = null
+  private stopStats: (() => void) | null = null
   /** Domain names to ids, as last seen: events name domains, and an undefined one is gone. */
   private readonly ids = new Map<string, string>()
 
@@ -65,12 +65,22 @@ export class LibvirtBackend implements Backend {
         },
       })
       this.follower.start()
+      this.stopStats = startStatsSampler({
+        call: (args) => this.call(args),
+        wanted: () => this.options.events.wanted('vmStats'),
+        emit: (name, cpuPercent, memoryBytes) => {
+          const id = this.ids.get(name)
+          if (id !== undefined) this.options.events.emit('vmStats', { connection: this.options.uri, id, cpuPercent, memoryBytes })
+        },
+      })
     }
   }
 
   dispose(): void {
     this.follower?.stop()
     this.follower = null
+    this.stopStats?.()
+    this.stopStats = null
   }
 
   private setState(state: ConnectionInfo['state'], error: ErrorInfo | null): void {
@@ -161,37 +171,12 @@ export class LibvirtBackend implements Backend {
   }
 
   private summary(parsed: ParsedDomain, stats: DomainStats | undefined): VmSummary {
-    const { state, lastStop, pause } = vireoState(stats?.state ?? 5, stats?.reason ?? 0, new Date().toISOString())
-    const accel = parsed.type === 'kvm' ? 'kvm' : 'tcg'
-    return {
-      connection: this.options.uri,
-      id: idOfUuid(parsed.uuid),
-      name: parsed.name,
-      broken: null,
-      os: parsed.os,
-      state,
-      memoryMiB: stats?.memoryKiB != null ? Math.round(stats.memoryKiB / 1024) : parsed.memoryMiB,
-      cpus: stats?.cpus ?? parsed.cpus,
-      accel,
-      accelInUse: state === 'stopped' || state === 'crashed' ? null : accel,
-      firmware: parsed.firmware,
-      cdrom: parsed.cdrom,
-      startedAt: null,
-      lastStop,
-      pause,
-    }
+    return domainSummary(this.options.uri, parsed, stats)
   }
 
   async getVm(ref: VmRef): Promise<VmDetails> {
     const { parsed, stats } = await this.domain(ref)
-    return {
-      ...this.summary(parsed, stats),
-      dir: this.options.uri,
-      config: null,
-      disks: parsed.disks.map((d) => ({ path: d.path, format: d.format === 'qcow2' ? 'qcow2' : 'raw', bus: d.bus, virtualBytes: null, actualBytes: null })),
-      argv: null,
-      launchProblems: [],
-    }
+    return domainDetails(this.options.uri, parsed, stats)
   }
 
   private async current(ref: VmRef): Promise<VmSummary> {
@@ -252,18 +237,7 @@ export class LibvirtBackend implements Backend {
   }
 
   async screenshot(ref: VmRef): Promise<Screenshot> {
-    const dir = await mkdtemp(join(tmpdir(), 'vireo-shot-'))
-    try {
-      const file = join(dir, 'screen')
-      // virsh writes the file where virsh runs (here), also for a remote host.
-      await this.call(['screenshot', this.uuid(ref), '--file', file])
-      const image = await readFile(file)
-      if (image.readUInt32BE(0) === 0x89504e47) return { png: image.toString('base64'), width: image.readUInt32BE(16), height: image.readUInt32BE(20) }
-      const { png, width, height } = ppmToPng(image)
-      return { png: png.toString('base64'), width, height }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    return domainScreenshot((args) => this.call(args), this.uuid(ref))
   }
 
   async consoleTarget(ref: VmRef): Promise<VncEndpoint> {
@@ -290,33 +264,73 @@ export class LibvirtBackend implements Backend {
     }
   }
 
-  // ── not yet on libvirt connections (docs/design.md, Libvirt connections) ─────────────
+  /** The domain, its UUID, and whether it is stopped (what changes to it need to know). */
+  private async look(ref: VmRef): Promise<{ uuid: string; parsed: ParsedDomain; vm: VmSummary }> {
+    const { parsed, stats } = await this.domain(ref)
+    const vm = this.summary(parsed, stats)
+    return { uuid: this.uuid(ref), parsed, vm }
+  }
 
-  updateVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('settings'))
+  private async changed(ref: VmRef): Promise<VmSummary> {
+    const vm = await this.current(ref)
+    if (this.follower === null) this.options.events.emit('vmChanged', vm)
+    return vm
   }
-  cloneVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('clone'))
+
+  async updateVm(params: UpdateVmRequest): Promise<VmDetails> {
+    const { uuid, vm } = await this.look(params)
+    await updateOnLibvirt(this.site.call, uuid, isStopped(vm), params.changes)
+    await this.changed(params)
+    return this.getVm(params)
   }
-  ejectIso(): Promise<VmSummary> {
-    return Promise.reject(m.notYet('eject'))
+
+  async cloneVm(params: CloneVmRequest): Promise<VmDetails> {
+    const { uuid, vm } = await this.look(params)
+    if (!isStopped(vm)) throw m.shutDownFirst('clone')
+    const id = await cloneOnLibvirt(this.site, uuid, params.name)
+    const ref = { connection: this.options.uri, id }
+    this.options.events.emit('vmChanged', await this.current(ref))
+    return this.getVm(ref)
   }
-  insertIso(): Promise<VmSummary> {
-    return Promise.reject(m.notYet('insert'))
+
+  async ejectIso(ref: VmRef): Promise<VmSummary> {
+    const { uuid, parsed, vm } = await this.look(ref)
+    await changeMedia(this.site.call, uuid, parsed, !isStopped(vm), null)
+    return this.changed(ref)
   }
+
+  async insertIso(params: InsertIsoRequest): Promise<VmSummary> {
+    const { uuid, parsed, vm } = await this.look(params)
+    await changeMedia(this.site.call, uuid, parsed, !isStopped(vm), params.path)
+    return this.changed(params)
+  }
+
   logTail(): Promise<LogTail> {
     return Promise.reject(m.notYet('log'))
   }
-  listSnapshots(): Promise<VmSnapshot[]> {
-    return Promise.resolve([])
+
+  async listSnapshots(ref: VmRef): Promise<VmSnapshot[]> {
+    return listDomainSnapshots(this.site.call, this.uuid(ref))
   }
-  takeSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
+
+  async takeSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
+    const { uuid, vm } = await this.look(params)
+    return takeDomainSnapshot(this.site.call, uuid, vm.name, params.name)
   }
-  revertSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
+
+  async revertSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
+    const { uuid, vm } = await this.look(params)
+    const list = await revertDomainSnapshot(this.site.call, uuid, vm.name, params.name)
+    await this.changed(params)
+    return list
   }
-  deleteSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
+
+  async deleteSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
+    const { uuid, vm } = await this.look(params)
+    return deleteDomainSnapshot(this.site.call, uuid, vm.name, params.name)
   }
+}
+
+function isStopped(vm: VmSummary): boolean {
+  return vm.state === 'stopped' || vm.state === 'crashed'
 }
