@@ -22,6 +22,7 @@ import type {
   ConnectionUriRequest,
   CreateVmRequest,
   DeleteVmRequest,
+  MigrateVmRequest,
   HostCheckRequest,
   InsertIsoRequest,
   InspectIsoRequest,
@@ -310,6 +311,13 @@ export class Vireo extends EventEmitter<EventMap> {
   async cloneVm(params: Addressed<CloneVmRequest>): Promise<VmDetails> {
     const [backend, request] = this.route(params)
     return backend.cloneVm(request)
+  }
+
+  /** Moves a stopped VM with its disks to another libvirt connection; the VM as it is there. */
+  async migrateVm(params: Addressed<MigrateVmRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    const [target] = this.route({ connection: params.toConnection })
+    return backend.migrateVm(request, target)
   }
 
   async deleteVm(params: Addressed<DeleteVmRequest>): Promise<DeleteResult> {

@@ -7,12 +7,13 @@ import { libvirtHostReport } from '../libvirt/libvirt-host'
 import { startStatsSampler } from '../libvirt/libvirt-stats'
 import { isLinkFailure, libvirtMessages as m } from '../libvirt/libvirt-messages'
 import { parseLibvirtUri, virsh, type LibvirtUri } from '../libvirt/virsh'
-import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest, HostCheckRequest, InsertIsoRequest, ShutdownVmRequest, SnapshotRequest, UpdateVmRequest, VmRef } from '../requests'
+import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest, HostCheckRequest, InsertIsoRequest, MigrateVmRequest, ShutdownVmRequest, SnapshotRequest, UpdateVmRequest, VmRef } from '../requests'
 import type { ConnectionInfo, DeleteResult, HostReport, LogTail, Screenshot, VmDetails, VmPreview, VmSnapshot, VmSummary } from '../types'
 import type { VncEndpoint } from '../console/console-tokens'
 import type { Backend, BackendEvents } from './backend'
 import { createOnLibvirt, previewOnLibvirt, type LibvirtSite } from './libvirt-create'
 import { changeMedia, cloneOnLibvirt, updateOnLibvirt } from './libvirt-changes'
+import { migrateOffline } from './libvirt-migrate'
 import { deleteDomainSnapshot, listDomainSnapshots, revertDomainSnapshot, takeDomainSnapshot } from './libvirt-snapshots'
 
 export interface LibvirtBackendOptions {
@@ -291,6 +292,19 @@ export class LibvirtBackend implements Backend {
     const ref = { connection: this.options.uri, id }
     this.options.events.emit('vmChanged', await this.current(ref))
     return this.getVm(ref)
+  }
+
+  /** Moves a stopped domain with its disks to another libvirt connection (libvirt-migrate.ts). */
+  async migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails> {
+    if (!(to instanceof LibvirtBackend) || to === this) throw m.migrateNeedsLibvirt()
+    const { uuid, vm } = await this.look(params)
+    if (!isStopped(vm)) throw m.shutDownFirst('migrate')
+    await migrateOffline(this.site, to.site, uuid)
+    this.ids.delete(vm.name)
+    this.options.events.emit('vmRemoved', { connection: this.options.uri, id: params.id })
+    const moved = { connection: to.options.uri, id: params.id }
+    this.options.events.emit('vmChanged', await to.current(moved))
+    return to.getVm(moved)
   }
 
   async ejectIso(ref: VmRef): Promise<VmSummary> {

@@ -163,7 +163,13 @@ export function cloneDomainXml(xml: string, clone: { name: string; uuid: string;
   out = /<title>[^<]*<\/title>/.test(out)
     ? out.replace(/<title>[^<]*<\/title>/, `<title>${xmlEscape(clone.title)}</title>`)
     : out.replace(/(<uuid>[^<]*<\/uuid>)/, `$1\n  <title>${xmlEscape(clone.title)}</title>`)
-  for (const [from, to] of clone.diskPaths) {
+  return withDiskPaths(out, clone.diskPaths)
+}
+
+/** A domain's XML with its disks' files moved (old path → new path), and no NVRAM path (a fresh one there). */
+export function withDiskPaths(xml: string, paths: ReadonlyMap<string, string>): string {
+  let out = xml.replace(/\s*<nvram\b[^>]*(\/>|>[^<]*<\/nvram>)/g, '')
+  for (const [from, to] of paths) {
     out = out.split(`file='${xmlEscape(from)}'`).join(`file='${xmlEscape(to)}'`)
     out = out.split(`file="${xmlEscape(from)}"`).join(`file="${xmlEscape(to)}"`)
   }

@@ -73,6 +73,9 @@ export const libvirtMessages = {
     new VireoError('ALREADY_RUNNING', msg('error.libvirt.shutDownFirst', { what: msg(shutDownWhat[what]) }), msg('error.libvirt.shutDownFirstHint')),
   noCdDrive: () => new VireoError('INVALID_STATE', msg('error.libvirt.noCdDrive'), msg('error.libvirt.noCdDriveHint')),
   diskNotInPool: (path: string) => new VireoError('INVALID_STATE', msg('error.libvirt.diskNotInPool', { path }), msg('error.libvirt.diskNotInPoolHint')),
+  alreadyOnTarget: (name: string, uri: string) =>
+    new VireoError('ALREADY_EXISTS', msg('error.libvirt.alreadyOnTarget', { name, uri }), msg('error.libvirt.alreadyOnTargetHint'), { field: 'toConnection' }),
+  migrateNeedsLibvirt: () => new VireoError('INVALID_INPUT', msg('error.libvirt.migrateNeedsLibvirt'), msg('error.libvirt.migrateNeedsLibvirtHint'), { field: 'toConnection' }),
   badCreateId: () => new VireoError('INVALID_INPUT', msg('error.libvirt.badCreateId'), msg('error.libvirt.badCreateIdHint'), { field: 'id' }),
   commandParam: (uri: string) =>
     new VireoError('INVALID_INPUT', msg('error.libvirt.commandParam', { uri }), msg('error.libvirt.commandParamHint'), { field: 'uri' }),

@@ -46,7 +46,7 @@ export async function createVolume(call: VirshCall, pool: string, name: string, 
  * at the file's size, filled by `vol-upload`, then read again by libvirt (which finds its format).
  */
 export async function uploadVolume(call: VirshCall, pool: string, name: string, file: string, bytes: number): Promise<void> {
-  await call(['vol-create-as', pool, name, String(bytes), '--format', 'raw'])
+  await call(['vol-create-as', pool, name, String(bytes), '--allocation', '0', '--format', 'raw'])
   await call(['vol-upload', '--pool', pool, name, file], COPY_TIMEOUT_MS)
   await call(['pool-refresh', pool])
 }
