@@ -12,9 +12,7 @@ import type { ConnectionInfo, DeleteResult, HostReport, LogTail, Screenshot, VmD
 import type { VncEndpoint } from '../console/console-tokens'
 import type { Backend, BackendEvents } from './backend'
 import { createOnLibvirt, previewOnLibvirt, type LibvirtSite } from './libvirt-create'
-import { changeMedia, cloneOnLibvirt, updateOnLibvirt } from './libvirt-changes'
-import { migrateOffline } from './libvirt-migrate'
-import { deleteDomainSnapshot, listDomainSnapshots, revertDomainSnapshot, takeDomainSnapshot } from './libvirt-snapshots'
+import { isStopped, LibvirtDomainActions } from './libvirt-domain-actions'
 
 export interface LibvirtBackendOptions {
   /** The libvirt URI, which is also the connection's id. */
@@ -27,8 +25,9 @@ export interface LibvirtBackendOptions {
 /**
  * The VMs of one libvirt connection (qemu:///system, qemu:///session, qemu+ssh://…): every
  * domain it has, whoever defined it, through `virsh` argv calls (design.md, Libvirt
- * connections). A domain's id is its UUID without dashes. What is not done yet on libvirt
- * says so (INVALID_STATE, libvirt-messages.notYet).
+ * connections). A domain's id is its UUID without dashes. Its list, power, console and
+ * events are here; making one in libvirt-create.ts, changing one in libvirt-domain-actions.ts.
+ * The QEMU log is not offered yet (INVALID_STATE, libvirt-messages.notYet).
  */
 export class LibvirtBackend implements Backend {
   private readonly uri: LibvirtUri
@@ -39,8 +38,21 @@ export class LibvirtBackend implements Backend {
   /** Domain names to ids, as last seen: events name domains, and an undefined one is gone. */
   private readonly ids = new Map<string, string>()
 
+  /** What changes one domain: libvirt-domain-actions.ts. */
+  private readonly actions: LibvirtDomainActions
+
   constructor(private readonly options: LibvirtBackendOptions) {
     this.uri = parseLibvirtUri(options.uri)
+    this.actions = new LibvirtDomainActions({
+      uri: this.options.uri,
+      site: () => this.site,
+      look: (ref) => this.look(ref),
+      changed: (ref) => this.changed(ref),
+      current: (ref) => this.current(ref),
+      getVm: (ref) => this.getVm(ref),
+      forget: (name) => this.ids.delete(name),
+      emit: (event, payload) => this.options.events.emit(event, payload),
+    })
   }
 
   info(): ConnectionInfo {
@@ -229,7 +241,7 @@ export class LibvirtBackend implements Backend {
   async deleteVm(params: DeleteVmRequest): Promise<DeleteResult> {
     const { parsed, stats } = await this.domain(params)
     const vm = this.summary(parsed, stats)
-    if (vm.state !== 'stopped' && vm.state !== 'crashed') throw m.runningNoDelete()
+    if (!isStopped(vm)) throw m.runningNoDelete()
     const disks = parsed.disks.map((d) => d.path).filter((p) => p !== '')
     await this.call(['undefine', this.uuid(params), '--nvram', '--managed-save', '--snapshots-metadata', ...(params.deleteDisks && disks.length > 0 ? ['--remove-all-storage'] : [])])
     this.ids.delete(parsed.name)
@@ -243,8 +255,7 @@ export class LibvirtBackend implements Backend {
 
   async consoleTarget(ref: VmRef): Promise<VncEndpoint> {
     const { parsed, stats } = await this.domain(ref)
-    const { state } = this.summary(parsed, stats)
-    if (state === 'stopped' || state === 'crashed') throw m.noConsole()
+    if (isStopped(this.summary(parsed, stats))) throw m.noConsole()
     return consoleEndpoint(this.uri, parsed.vnc)
   }
 
@@ -278,73 +289,23 @@ export class LibvirtBackend implements Backend {
     return vm
   }
 
-  async updateVm(params: UpdateVmRequest): Promise<VmDetails> {
-    const { uuid, vm } = await this.look(params)
-    await updateOnLibvirt(this.site.call, uuid, isStopped(vm), params.changes)
-    await this.changed(params)
-    return this.getVm(params)
-  }
 
-  async cloneVm(params: CloneVmRequest): Promise<VmDetails> {
-    const { uuid, vm } = await this.look(params)
-    if (!isStopped(vm)) throw m.shutDownFirst('clone')
-    const id = await cloneOnLibvirt(this.site, uuid, params.name)
-    const ref = { connection: this.options.uri, id }
-    this.options.events.emit('vmChanged', await this.current(ref))
-    return this.getVm(ref)
-  }
+  updateVm = (params: UpdateVmRequest): Promise<VmDetails> => this.actions.updateVm(params)
+  cloneVm = (params: CloneVmRequest): Promise<VmDetails> => this.actions.cloneVm(params)
+  ejectIso = (ref: VmRef): Promise<VmSummary> => this.actions.changeMedia(ref, null)
+  insertIso = (params: InsertIsoRequest): Promise<VmSummary> => this.actions.changeMedia(params, params.path)
+  listSnapshots = (ref: VmRef): Promise<VmSnapshot[]> => this.actions.listSnapshots(ref)
+  takeSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'take')
+  revertSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'revert')
+  deleteSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'delete')
 
   /** Moves a stopped domain with its disks to another libvirt connection (libvirt-migrate.ts). */
-  async migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails> {
-    if (!(to instanceof LibvirtBackend) || to === this) throw m.migrateNeedsLibvirt()
-    const { uuid, vm } = await this.look(params)
-    if (!isStopped(vm)) throw m.shutDownFirst('migrate')
-    await migrateOffline(this.site, to.site, uuid)
-    this.ids.delete(vm.name)
-    this.options.events.emit('vmRemoved', { connection: this.options.uri, id: params.id })
-    const moved = { connection: to.options.uri, id: params.id }
-    this.options.events.emit('vmChanged', await to.current(moved))
-    return to.getVm(moved)
-  }
-
-  async ejectIso(ref: VmRef): Promise<VmSummary> {
-    const { uuid, parsed, vm } = await this.look(ref)
-    await changeMedia(this.site.call, uuid, parsed, !isStopped(vm), null)
-    return this.changed(ref)
-  }
-
-  async insertIso(params: InsertIsoRequest): Promise<VmSummary> {
-    const { uuid, parsed, vm } = await this.look(params)
-    await changeMedia(this.site.call, uuid, parsed, !isStopped(vm), params.path)
-    return this.changed(params)
+  migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails> {
+    if (!(to instanceof LibvirtBackend) || to === this) return Promise.reject(m.migrateNeedsLibvirt())
+    return this.actions.migrateVm(params, to.actions)
   }
 
   logTail(): Promise<LogTail> {
     return Promise.reject(m.notYet('log'))
   }
-
-  async listSnapshots(ref: VmRef): Promise<VmSnapshot[]> {
-    return listDomainSnapshots(this.site.call, this.uuid(ref))
-  }
-
-  async takeSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    const { uuid, vm } = await this.look(params)
-    return takeDomainSnapshot(this.site.call, uuid, vm.name, params.name)
-  }
-
-  async revertSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    const { uuid, vm } = await this.look(params)
-    const list = await revertDomainSnapshot(this.site.call, uuid, vm.name, params.name)
-    await this.changed(params)
-    return list
-  }
-
-  async deleteSnapshot(params: SnapshotRequest): Promise<VmSnapshot[]> {
-    const { uuid, vm } = await this.look(params)
-    return deleteDomainSnapshot(this.site.call, uuid, vm.name, params.name)
-  }
-}
-
-function isStopped(vm: VmSummary): boolean {
-  return vm.state === 'stopped' || vm.state === 'crashed'
 }
