@@ -43,9 +43,11 @@ test('adds qemu:///system, lists its domains under it, shows one, refuses a bad 
   const card = group.getByRole('listitem').filter({ hasText: domain })
   await expect(card).toBeVisible()
 
-  // Its details say what is not offered on libvirt yet, instead of a settings form that would fail.
+  // Its details: snapshots and Migrate…, and a sentence instead of a settings form and logs.
   await card.getByRole('button', { name: 'Details' }).click()
-  await expect(page.getByText('On a libvirt connection, Vireo does not change settings')).toBeVisible()
+  await expect(page.getByText('On a libvirt connection, Vireo shows no settings form and no logs yet')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Migrate…' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Snapshots' })).toBeVisible()
   await page.goBack()
 
   page.once('dialog', (dialog) => void dialog.accept())
