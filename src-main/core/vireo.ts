@@ -196,7 +196,9 @@ export class Vireo extends EventEmitter<EventMap> {
     const known = this.backends.get(uri)
     if (known !== undefined) return known
     parseLibvirtUri(uri)
-    const backend = new LibvirtBackend({ uri, watch: this.watch, events: this.events })
+    // A local libvirt runs its guests on this computer: `auto` follows Vireo's own KVM probe.
+    const localAccel = async () => (await this.local.hostCheck({ refresh: false })).accel
+    const backend = new LibvirtBackend({ uri, watch: this.watch, events: this.events, localAccel })
     this.backends.set(uri, backend)
     return backend
   }

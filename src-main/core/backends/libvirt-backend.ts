@@ -20,6 +20,11 @@ export interface LibvirtBackendOptions {
   /** Long-lived front ends follow libvirt's events; the CLI does not. */
   watch: boolean
   events: BackendEvents
+  /**
+   * Whether this computer's KVM works, by Vireo's own probe (for a local URI's `auto`: libvirt
+   * offers KVM wherever /dev/kvm opens, even where guests then hang or fail to start).
+   */
+  localAccel?: () => Promise<'kvm' | 'tcg'>
 }
 
 /**
@@ -126,6 +131,7 @@ export class LibvirtBackend implements Backend {
       call: (args, timeoutMs) => this.call(args, timeoutMs),
       host: () => this.hostCheck({ refresh: false }),
       local: this.uri.ssh === null,
+      localAccel: this.options.localAccel ?? (() => Promise.resolve('kvm')),
       progress: (job) => this.options.events.emit('jobProgress', { ...job, connection: this.options.uri }),
     }
   }

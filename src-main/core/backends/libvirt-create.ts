@@ -29,6 +29,8 @@ export interface LibvirtSite {
   host(): Promise<HostReport>
   /** Whether the connection's host is this computer (its ISO can be read here). */
   local: boolean
+  /** This computer's accelerator by Vireo's probe (what `auto` uses for a local URI). */
+  localAccel(): Promise<'kvm' | 'tcg'>
   progress(job: Omit<JobProgress, 'connection'>): void
 }
 
@@ -78,7 +80,8 @@ async function draft(site: LibvirtSite, params: CreateVmRequest): Promise<Draft>
     network: { mode: 'user', portForwards: [] },
     createdAt: new Date().toISOString(),
   } satisfies VmConfig)
-  const type = params.accel === 'kvm' || (params.accel === 'auto' && host.accel === 'kvm') ? 'kvm' : 'qemu'
+  const autoKvm = params.accel === 'auto' && host.accel === 'kvm' && (!site.local || (await site.localAccel()) === 'kvm')
+  const type = params.accel === 'kvm' || autoKvm ? 'kvm' : 'qemu'
   const volume = `${domainName(params.name)}-disk0.${format}`
   return { uuid, config, diskBytes: parseSize(params.diskSize ?? `${Math.round(rec.diskGiB * 1024)}M`), type, pool: DEFAULT_POOL, volume }
 }

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { Firmware } from '../../api/types'
 import { Field } from '../../ui/Field'
 import { useHost } from '../host/host-store'
-import { useConnections } from '../connections/connections-store'
+import { ConnectionField } from './ConnectionField'
 import { useProblemText } from './use-problem-text'
 import { WizardFooter } from './WizardFooter'
 import { next, updateDraft, useWizard } from './wizard-store'
@@ -15,8 +15,6 @@ export function NamePage() {
   const busy = useWizard((s) => s.busy)
   const uefi = useHost((s) => s.report?.firmware.uefi != null)
   const problemText = useProblemText()
-  // Where it is made: shown only when a libvirt connection is up beside Vireo's own.
-  const connections = useConnections((s) => s.connections).filter((c) => c.state === 'connected')
 
   const firmwareChoice = (value: Firmware, enabled: boolean) => (
     <label className={enabled ? 'radio' : 'radio radio-disabled'}>
@@ -54,17 +52,7 @@ export function NamePage() {
           onChange={(event) => updateDraft({ name: event.target.value }, ['name'])}
         />
       </Field>
-      {connections.length > 1 && (
-        <Field label={t('wizard.fields.connection')} help={t('wizard.name.connectionHelp')}>
-          <select value={draft.connection} onChange={(event) => updateDraft({ connection: event.target.value }, [])}>
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.kind === 'local' ? t('connections.local') : c.uri}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
+      <ConnectionField />
       <fieldset className="radio-group" aria-describedby="firmware-help">
         <legend>{t('wizard.fields.firmware')}</legend>
         {firmwareChoice('bios', true)}
