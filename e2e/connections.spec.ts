@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildDomainXml } from '../src-main/core/libvirt/domain-xml'
-import { libvirtUnavailable, removeDomain, SYSTEM, virshTest } from '../src-main/core/libvirt/testing/libvirt-test-support'
+import { libvirtUnavailable, removeDomain, removePool, SYSTEM, usePool, virshTest } from '../src-main/core/libvirt/testing/libvirt-test-support'
+import { testIsoPath } from '../src-main/core/testing/test-iso'
 import { vmConfigSchema } from '../src-main/core/vms/config'
 import { expect, test, useVireoHost } from './pages/fixtures'
 
@@ -12,10 +13,13 @@ import { expect, test, useVireoHost } from './pages/fixtures'
 useVireoHost()
 const work = mkdtempSync(join(tmpdir(), 'vireo-e2e-connections-'))
 const domain = `vireo-e2e-${randomUUID().slice(0, 8)}`
+const made: string[] = []
+let madePool = false
 
 test.beforeAll(async () => {
   const why = await libvirtUnavailable()
   test.skip(why !== null, why ?? '')
+  madePool = await usePool('default', '/var/lib/libvirt/images')
   const config = vmConfigSchema.parse({ version: 1, id: 'abcdefgh', name: domain, memoryMiB: 64, cpus: 1, disks: [], cdrom: null, network: { mode: 'none' }, createdAt: new Date().toISOString() })
   const file = join(work, 'domain.xml')
   writeFileSync(file, buildDomainXml(config, { type: 'qemu', uuid: randomUUID(), diskPaths: [], network: null }))
@@ -24,6 +28,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await removeDomain(domain)
+  for (const name of made) await removeDomain(name)
+  if (madePool) await removePool('default')
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -43,13 +49,35 @@ test('adds qemu:///system, lists its domains under it, shows one, refuses a bad 
   const card = group.getByRole('listitem').filter({ hasText: domain })
   await expect(card).toBeVisible()
 
-  // Its details say what is not offered on libvirt yet, instead of a settings form that would fail.
+  // Its details: snapshots and Migrate…, and a sentence instead of a settings form and logs.
   await card.getByRole('button', { name: 'Details' }).click()
-  await expect(page.getByText('On a libvirt connection, Vireo does not change settings')).toBeVisible()
+  await expect(page.getByText('On a libvirt connection, Vireo shows no settings form and no logs yet')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Migrate…' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Snapshots' })).toBeVisible()
   await page.goBack()
 
   page.once('dialog', (dialog) => void dialog.accept())
   await group.getByRole('button', { name: `Remove the connection ${SYSTEM}` }).click()
   await expect(group).toBeHidden()
   await expect(page.getByText(domain)).toBeHidden()
+})
+
+test('the wizard makes a VM on qemu:///system when that connection is picked: virsh lists it, running', async ({ app, page }) => {
+  test.setTimeout(180_000)
+  const names = async () => (await virshTest('list', '--all', '--name')).split('\n').map((n) => n.trim())
+  const before = new Set(await names())
+  await app.open()
+  await page.getByLabel('Add a libvirt connection').fill(SYSTEM)
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(page.getByRole('region', { name: SYSTEM })).toContainText('connected')
+  await app.newVmButton.click()
+  await app.wizard.chooseIso(testIsoPath())
+  await app.wizard.field('Connection').selectOption(SYSTEM)
+  await app.wizard.createAndStart()
+  const isNew = (n: string) => n !== '' && !before.has(n) && n.startsWith('Vireo test OS')
+  await expect.poll(async () => (await names()).filter(isNew).length, { timeout: 60_000 }).toBe(1)
+  const name = (await names()).find(isNew)!
+  made.push(name)
+  await expect.poll(async () => (await virshTest('domstate', name)).trim(), { timeout: 60_000 }).toBe('running')
+  expect(await virshTest('domblklist', name)).toContain(testIsoPath())
 })

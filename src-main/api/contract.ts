@@ -120,6 +120,8 @@ export const methods = {
   /** A full copy of a stopped VM, under a new name. */
   cloneVm: vmRef.extend({ name: vmNameSchema }),
   deleteVm: vmRef.extend({ deleteDisks: z.boolean().default(false) }),
+  /** Moves a stopped VM with its disks to another libvirt connection (FAULTS 39: all or nothing). */
+  migrateVm: vmRef.extend({ toConnection: connectionIdSchema }),
   listSnapshots: id,
   takeSnapshot: snapshot,
   revertSnapshot: snapshot,
@@ -175,6 +177,7 @@ export interface Results {
   updateVm: VmDetails
   cloneVm: VmDetails
   deleteVm: DeleteResult
+  migrateVm: VmDetails
   /** Each of these answers with the VM's snapshots, oldest first, as they now are. */
   listSnapshots: VmSnapshot[]
   takeSnapshot: VmSnapshot[]

@@ -5,6 +5,8 @@ export const cliOptions = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
+  /** migrate's target connection (a libvirt URI). */
+  to: { type: 'string' },
   iso: { type: 'string' },
   import: { type: 'string' },
   'disk-size': { type: 'string' },
@@ -56,6 +58,7 @@ export const usage = `Usage: vireo <command> [options]
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
+  migrate VM --to URI [--json]      move a stopped libvirt VM, with its disks, to another libvirt connection
   snapshot list VM | take VM NAME | revert VM NAME [--yes] | delete VM NAME [--yes]
                                     (qcow2 disks; of a running VM, with its memory)
   delete VM [--delete-disks] [--yes]   the definition; its disks are kept (moved to

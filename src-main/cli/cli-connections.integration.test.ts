@@ -61,6 +61,12 @@ describe.skipIf(unavailable !== null)(`vireo and libvirt connections (${unavaila
     const info = JSON.parse((await vireo('info', uuid, '--connect', SYSTEM, '--json')).stdout) as { connection: string; memoryMiB: number }
     expect(info).toMatchObject({ connection: SYSTEM, memoryMiB: 96 })
     await vireo('-c', SYSTEM, 'stop', domain)
+    // migrate: its target is needed, and must be another libvirt connection (the move itself: libvirt-migrate's test).
+    expect((await vireo('-c', SYSTEM, 'migrate', domain)).stderr).toMatch(/needs --to URI/)
+    const toLocal = await vireo('-c', SYSTEM, 'migrate', domain, '--to', 'local')
+    expect(toLocal.exitCode).not.toBe(0)
+    expect(toLocal.stderr).toMatch(/moves only from one libvirt connection to another/)
+    expect((await vireo('-c', SYSTEM, 'migrate', domain, '--to', SYSTEM)).stderr).toMatch(/moves only from one libvirt connection to another/)
     const deleted = await vireo('-c', SYSTEM, 'delete', domain, '--delete-disks', '--yes')
     expect(deleted.exitCode, deleted.stderr).toBe(0)
     expect(await virshTest('list', '--all', '--name')).not.toContain(domain)

@@ -45,6 +45,7 @@ export const grammar: Record<string, CommandGrammar> = {
   screenshot: { options: ['--json', '--connect'], positionals: ['vm', 'file'] },
   logs: { options: ['--log', '--lines', '--json', '--connect'], positionals: ['vm'] },
   clone: { options: ['--name', '--json', '--connect'], positionals: ['vm'] },
+  migrate: { options: ['--to', '--json', '--connect'], positionals: ['vm'] },
   snapshot: {
     options: ['--yes', '--json', '--connect'],
     positionals: [['list', 'take', 'revert', 'delete'], 'vm'],

@@ -44,6 +44,7 @@ export async function withSession(
   const stopProgress = values.json ? () => undefined : showJobProgress(vireo, process.stderr)
   const connection = values.connect ?? nonEmpty(process.env.VIREO_CONNECT) ?? 'local'
   if (connection !== 'local') vireo.open(connection)
+  if (values.to !== undefined && values.to !== 'local') vireo.open(values.to)
   const session: Session = {
     vireo,
     call,

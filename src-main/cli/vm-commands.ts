@@ -95,6 +95,12 @@ export function runVmCommand(command: string, rest: string[], values: CliValues)
         out(vm, `Cloned into “${vm.name}” (${vm.id}).`)
         return 0
       }
+      case 'migrate': {
+        if (values.to === undefined) throw new Error('vireo migrate needs --to URI, the libvirt connection to move it to: vireo migrate VM --to URI')
+        const vm = await call('migrateVm', { ...(await vmRef()), toConnection: values.to })
+        out(vm, `Moved “${vm.name}” to ${vm.connection}.`)
+        return 0
+      }
       default:
         throw new Error(`Unknown command “${command}”. Run vireo --help.`)
     }

@@ -71,6 +71,11 @@ export interface CloneVmRequest extends VmRef {
   name: string
 }
 
+/** Moves a stopped VM, with its disks, to another libvirt connection (by its id, the URI). */
+export interface MigrateVmRequest extends VmRef {
+  toConnection: string
+}
+
 export interface DeleteVmRequest extends VmRef {
   deleteDisks: boolean
 }
@@ -119,6 +124,7 @@ export interface VireoRequests {
   previewVm: CreateVmRequest
   updateVm: UpdateVmRequest
   cloneVm: CloneVmRequest
+  migrateVm: MigrateVmRequest
   deleteVm: DeleteVmRequest
   listSnapshots: VmRef
   takeSnapshot: SnapshotRequest

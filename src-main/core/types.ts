@@ -145,7 +145,7 @@ export interface JobProgress {
   /** The connection the job runs on. */
   connection: string
   jobId: string
-  kind: 'import' | 'clone'
+  kind: 'import' | 'clone' | 'migrate'
   subject: string
   /** In English, for logs and the CLI; a UI words it from kind and subject. */
   label: string

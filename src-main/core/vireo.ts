@@ -3,7 +3,7 @@
 // saved list or --connect, added, removed) beside it.
 import { EventEmitter } from 'node:events'
 import type { Backend, BackendEvents, BackendFactory } from './backends/backend'
-import { deferredBackend } from './backends/deferred-backend'
+import { actualBackend, deferredBackend } from './backends/deferred-backend'
 import { LocalBackend } from './backends/local-backend'
 import { changeConnections, readConnections } from './libvirt/connections-file'
 import { libvirtMessages } from './libvirt/libvirt-messages'
@@ -22,6 +22,7 @@ import type {
   ConnectionUriRequest,
   CreateVmRequest,
   DeleteVmRequest,
+  MigrateVmRequest,
   HostCheckRequest,
   InsertIsoRequest,
   InspectIsoRequest,
@@ -196,9 +197,11 @@ export class Vireo extends EventEmitter<EventMap> {
     if (known !== undefined) return known
     parseLibvirtUri(uri)
     const { watch, events } = this
+    // A local libvirt runs its guests on this computer: `auto` follows Vireo's own KVM probe.
+    const localAccel = async () => (await this.local.hostCheck({ refresh: false })).accel
     const backend = deferredBackend(
       { id: uri, kind: 'libvirt', uri, label: uri, state: 'disconnected', error: null },
-      async () => new (await import('./backends/libvirt-backend')).LibvirtBackend({ uri, watch, events }),
+      async () => new (await import('./backends/libvirt-backend')).LibvirtBackend({ uri, watch, events, localAccel }),
     )
     this.backends.set(uri, backend)
     return backend
@@ -314,6 +317,13 @@ export class Vireo extends EventEmitter<EventMap> {
   async cloneVm(params: Addressed<CloneVmRequest>): Promise<VmDetails> {
     const [backend, request] = this.route(params)
     return backend.cloneVm(request)
+  }
+
+  /** Moves a stopped VM with its disks to another libvirt connection; the VM as it is there. */
+  async migrateVm(params: Addressed<MigrateVmRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    const [target] = this.route({ connection: params.toConnection })
+    return backend.migrateVm(request, await actualBackend(target))
   }
 
   async deleteVm(params: Addressed<DeleteVmRequest>): Promise<DeleteResult> {

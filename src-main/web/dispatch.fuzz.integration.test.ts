@@ -202,6 +202,7 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
     return { id: anId(), changes }
   },
   cloneVm: () => ({ id: anId(), name: pick(names) }),
+  migrateVm: () => ({ id: anId(), toConnection: pick(['local', 'qemu:///nowhere', 'x']) }),
   listSnapshots: () => ({ id: anId() }),
   takeSnapshot: () => ({ id: anId(), name: aSnapshotName() }),
   revertSnapshot: () => ({ id: anId(), name: aSnapshotName() }),

@@ -76,6 +76,7 @@ describe('API WebSocket', () => {
       previewVm: { name: 'Preview', source: { kind: 'none' } },
       updateVm: { id: 'missing000', changes: {} },
       cloneVm: { id: 'missing000', name: 'Clone' },
+      migrateVm: { id: 'missing000', toConnection: 'local' },
       listSnapshots: { id: 'missing000' },
       takeSnapshot: { id: 'missing000', name: 'snap' },
       revertSnapshot: { id: 'missing000', name: 'snap' },

@@ -5,6 +5,7 @@ import type {
   HostCheckRequest,
   InsertIsoRequest,
   LogTailRequest,
+  MigrateVmRequest,
   ShutdownVmRequest,
   SnapshotRequest,
   UpdateVmRequest,
@@ -49,6 +50,8 @@ export interface Backend {
   updateVm(params: UpdateVmRequest): Promise<VmDetails>
   cloneVm(params: CloneVmRequest): Promise<VmDetails>
   deleteVm(params: DeleteVmRequest): Promise<DeleteResult>
+  /** Moves a stopped VM with its storage to `to` (another connection's backend); libvirt to libvirt only. */
+  migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails>
 
   startVm(ref: VmRef): Promise<VmSummary>
   shutdownVm(params: ShutdownVmRequest): Promise<VmSummary>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConnectionInfo } from '../types'
 import type { Backend } from './backend'
-import { deferredBackend } from './deferred-backend'
+import { actualBackend, deferredBackend } from './deferred-backend'
 
 const placeholder: ConnectionInfo = { id: 'qemu:///x', kind: 'libvirt', uri: 'qemu:///x', label: 'qemu:///x', state: 'disconnected', error: null }
 
@@ -55,5 +55,14 @@ describe('deferredBackend', () => {
     })
     await expect(backend.listVms()).rejects.toThrow('no module')
     expect(backend.info()).toEqual(placeholder)
+  })
+})
+
+describe('actualBackend', () => {
+  it('gives the backend behind a deferred one, loading it, and any other backend as it is', async () => {
+    const inner = recording([])
+    const deferred = deferredBackend(placeholder, async () => inner)
+    expect(await actualBackend(deferred)).toBe(inner)
+    expect(await actualBackend(inner)).toBe(inner)
   })
 })

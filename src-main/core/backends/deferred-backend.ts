@@ -8,6 +8,18 @@ import type { Backend } from './backend'
  * but `info` and `dispose` is asynchronous already; each waits for the load, then forwards.
  * Until then `info` answers `placeholder` (the connection, connecting).
  */
+/** What a deferred backend answers its loader under (see actualBackend). */
+const LOADER = Symbol('deferred backend loader')
+
+/**
+ * The backend itself behind a deferred one, loaded if need be (a backend given another as an
+ * argument, as migration is, may need to know its kind); any other backend as it is.
+ */
+export async function actualBackend(backend: Backend): Promise<Backend> {
+  const load = (backend as unknown as Record<symbol, (() => Promise<Backend>) | undefined>)[LOADER]
+  return load === undefined ? backend : load()
+}
+
 export function deferredBackend(placeholder: ConnectionInfo, load: () => Promise<Backend>): Backend {
   let loaded: Backend | undefined
   let disposed = false
@@ -20,7 +32,9 @@ export function deferredBackend(placeholder: ConnectionInfo, load: () => Promise
       return b
     }))
   const forwarded = new Proxy({} as Backend, {
-    get(_target, method: keyof Backend) {
+    get(_target, property: string | symbol) {
+      if (property === LOADER) return backend
+      const method = property as keyof Backend
       if (method === 'info') return () => loaded?.info() ?? placeholder
       if (method === 'dispose')
         return () => {

@@ -137,10 +137,11 @@ describe.skipIf(unavailable !== null)(`libvirt connections (${unavailable ?? 'li
 
   // Last: it stops this machine's libvirtd (started by the tests' own start-libvirt.sh) and starts it again.
   it('libvirtd stopping: a clear message, the connection failed, local unaffected, and back when it returns', async () => {
-    const { stdout } = await execa('pgrep', ['-x', 'libvirtd'])
+    // root's: a user's session daemon (the migration test's target) is a libvirtd too.
+    const { stdout } = await execa('pgrep', ['-x', '-u', 'root', 'libvirtd'])
     const pid = Number(stdout.trim().split('\n')[0])
     process.kill(pid, 'SIGTERM')
-    await expect.poll(async () => (await execa('pgrep', ['-x', 'libvirtd'], { reject: false })).exitCode, { timeout: 30_000 }).toBe(1)
+    await expect.poll(async () => (await execa('pgrep', ['-x', '-u', 'root', 'libvirtd'], { reject: false })).exitCode, { timeout: 30_000 }).toBe(1)
     await expect(vireo.listVms({ connection: SYSTEM })).rejects.toMatchObject({ message: expect.stringMatching(/libvirt is not running at qemu:\/\/\/system/) })
     const failed = (await vireo.listConnections()).find((c) => c.id === SYSTEM)
     expect(failed).toMatchObject({ state: 'failed', error: { hint: expect.stringMatching(/libvirtd -d/) } })

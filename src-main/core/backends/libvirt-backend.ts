@@ -1,19 +1,18 @@
 import { VireoError, toErrorInfo, type ErrorInfo } from '../errors'
 import { parseDomainXml, type ParsedDomain } from '../libvirt/domain-parse'
-import { idOfUuid, parseDomstats, parseUuidNames, uuidOfId, vireoState, type DomainStats } from '../libvirt/domain-state'
-import { consoleEndpoint } from '../libvirt/libvirt-console'
+import { domainDetails, domainSummary, idOfUuid, parseDomstats, parseUuidNames, uuidOfId, type DomainStats } from '../libvirt/domain-state'
+import { consoleEndpoint, domainScreenshot } from '../libvirt/libvirt-console'
 import { EventFollower } from '../libvirt/libvirt-events'
 import { libvirtHostReport } from '../libvirt/libvirt-host'
+import { startStatsSampler } from '../libvirt/libvirt-stats'
 import { isLinkFailure, libvirtMessages as m } from '../libvirt/libvirt-messages'
-import { ppmToPng } from '../libvirt/ppm-png'
 import { parseLibvirtUri, virsh, type LibvirtUri } from '../libvirt/virsh'
-import type { DeleteVmRequest, HostCheckRequest, ShutdownVmRequest, VmRef } from '../requests'
+import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest, HostCheckRequest, InsertIsoRequest, MigrateVmRequest, ShutdownVmRequest, SnapshotRequest, UpdateVmRequest, VmRef } from '../requests'
 import type { ConnectionInfo, DeleteResult, HostReport, LogTail, Screenshot, VmDetails, VmPreview, VmSnapshot, VmSummary } from '../types'
 import type { VncEndpoint } from '../console/console-tokens'
 import type { Backend, BackendEvents } from './backend'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { createOnLibvirt, previewOnLibvirt, type LibvirtSite } from './libvirt-create'
+import { isStopped, LibvirtDomainActions } from './libvirt-domain-actions'
 
 export interface LibvirtBackendOptions {
   /** The libvirt URI, which is also the connection's id. */
@@ -21,24 +20,44 @@ export interface LibvirtBackendOptions {
   /** Long-lived front ends follow libvirt's events; the CLI does not. */
   watch: boolean
   events: BackendEvents
+  /**
+   * Whether this computer's KVM works, by Vireo's own probe (for a local URI's `auto`: libvirt
+   * offers KVM wherever /dev/kvm opens, even where guests then hang or fail to start).
+   */
+  localAccel?: () => Promise<'kvm' | 'tcg'>
 }
 
 /**
  * The VMs of one libvirt connection (qemu:///system, qemu:///session, qemu+ssh://…): every
  * domain it has, whoever defined it, through `virsh` argv calls (design.md, Libvirt
- * connections). A domain's id is its UUID without dashes. What is not done yet on libvirt
- * says so (INVALID_STATE, libvirt-messages.notYet).
+ * connections). A domain's id is its UUID without dashes. Its list, power, console and
+ * events are here; making one in libvirt-create.ts, changing one in libvirt-domain-actions.ts.
+ * The QEMU log is not offered yet (INVALID_STATE, libvirt-messages.notYet).
  */
 export class LibvirtBackend implements Backend {
   private readonly uri: LibvirtUri
   private state: ConnectionInfo['state'] = 'disconnected'
   private error: ErrorInfo | null = null
   private follower: EventFollower | null = null
+  private stopStats: (() => void) | null = null
   /** Domain names to ids, as last seen: events name domains, and an undefined one is gone. */
   private readonly ids = new Map<string, string>()
 
+  /** What changes one domain: libvirt-domain-actions.ts. */
+  private readonly actions: LibvirtDomainActions
+
   constructor(private readonly options: LibvirtBackendOptions) {
     this.uri = parseLibvirtUri(options.uri)
+    this.actions = new LibvirtDomainActions({
+      uri: this.options.uri,
+      site: () => this.site,
+      look: (ref) => this.look(ref),
+      changed: (ref) => this.changed(ref),
+      current: (ref) => this.current(ref),
+      getVm: (ref) => this.getVm(ref),
+      forget: (name) => this.ids.delete(name),
+      emit: (event, payload) => this.options.events.emit(event, payload),
+    })
   }
 
   info(): ConnectionInfo {
@@ -64,12 +83,22 @@ export class LibvirtBackend implements Backend {
         },
       })
       this.follower.start()
+      this.stopStats = startStatsSampler({
+        call: (args) => this.call(args),
+        wanted: () => this.options.events.wanted('vmStats'),
+        emit: (name, cpuPercent, memoryBytes) => {
+          const id = this.ids.get(name)
+          if (id !== undefined) this.options.events.emit('vmStats', { connection: this.options.uri, id, cpuPercent, memoryBytes })
+        },
+      })
     }
   }
 
   dispose(): void {
     this.follower?.stop()
     this.follower = null
+    this.stopStats?.()
+    this.stopStats = null
   }
 
   private setState(state: ConnectionInfo['state'], error: ErrorInfo | null): void {
@@ -93,6 +122,37 @@ export class LibvirtBackend implements Backend {
 
   async hostCheck(_params: HostCheckRequest): Promise<HostReport> {
     return libvirtHostReport((args) => this.call(args))
+  }
+
+  /** What the create, clone and migrate steps need of this connection. */
+  private get site(): LibvirtSite {
+    return {
+      uri: this.options.uri,
+      call: (args, timeoutMs) => this.call(args, timeoutMs),
+      host: () => this.hostCheck({ refresh: false }),
+      local: this.uri.ssh === null,
+      localAccel: this.options.localAccel ?? (() => Promise.resolve('kvm')),
+      progress: (job) => this.options.events.emit('jobProgress', { ...job, connection: this.options.uri }),
+    }
+  }
+
+  previewVm(params: CreateVmRequest): Promise<VmPreview> {
+    return previewOnLibvirt(this.site, params)
+  }
+
+  /** Defines the domain, announces it, and starts it if asked (a failed start keeps it, and says so). */
+  async createVm(params: CreateVmRequest): Promise<VmDetails> {
+    const id = await createOnLibvirt(this.site, params)
+    const ref = { connection: this.options.uri, id }
+    this.options.events.emit('vmChanged', await this.current(ref))
+    if (params.start) {
+      try {
+        await this.power(ref, ['start'])
+      } catch (error) {
+        throw m.createdNotStarted(params.name, id, error)
+      }
+    }
+    return this.getVm(ref)
   }
 
   async listVms(): Promise<VmSummary[]> {
@@ -130,37 +190,12 @@ export class LibvirtBackend implements Backend {
   }
 
   private summary(parsed: ParsedDomain, stats: DomainStats | undefined): VmSummary {
-    const { state, lastStop, pause } = vireoState(stats?.state ?? 5, stats?.reason ?? 0, new Date().toISOString())
-    const accel = parsed.type === 'kvm' ? 'kvm' : 'tcg'
-    return {
-      connection: this.options.uri,
-      id: idOfUuid(parsed.uuid),
-      name: parsed.name,
-      broken: null,
-      os: parsed.os,
-      state,
-      memoryMiB: stats?.memoryKiB != null ? Math.round(stats.memoryKiB / 1024) : parsed.memoryMiB,
-      cpus: stats?.cpus ?? parsed.cpus,
-      accel,
-      accelInUse: state === 'stopped' || state === 'crashed' ? null : accel,
-      firmware: parsed.firmware,
-      cdrom: parsed.cdrom,
-      startedAt: null,
-      lastStop,
-      pause,
-    }
+    return domainSummary(this.options.uri, parsed, stats)
   }
 
   async getVm(ref: VmRef): Promise<VmDetails> {
     const { parsed, stats } = await this.domain(ref)
-    return {
-      ...this.summary(parsed, stats),
-      dir: this.options.uri,
-      config: null,
-      disks: parsed.disks.map((d) => ({ path: d.path, format: d.format === 'qcow2' ? 'qcow2' : 'raw', bus: d.bus, virtualBytes: null, actualBytes: null })),
-      argv: null,
-      launchProblems: [],
-    }
+    return domainDetails(this.options.uri, parsed, stats)
   }
 
   private async current(ref: VmRef): Promise<VmSummary> {
@@ -212,7 +247,7 @@ export class LibvirtBackend implements Backend {
   async deleteVm(params: DeleteVmRequest): Promise<DeleteResult> {
     const { parsed, stats } = await this.domain(params)
     const vm = this.summary(parsed, stats)
-    if (vm.state !== 'stopped' && vm.state !== 'crashed') throw m.runningNoDelete()
+    if (!isStopped(vm)) throw m.runningNoDelete()
     const disks = parsed.disks.map((d) => d.path).filter((p) => p !== '')
     await this.call(['undefine', this.uuid(params), '--nvram', '--managed-save', '--snapshots-metadata', ...(params.deleteDisks && disks.length > 0 ? ['--remove-all-storage'] : [])])
     this.ids.delete(parsed.name)
@@ -221,24 +256,12 @@ export class LibvirtBackend implements Backend {
   }
 
   async screenshot(ref: VmRef): Promise<Screenshot> {
-    const dir = await mkdtemp(join(tmpdir(), 'vireo-shot-'))
-    try {
-      const file = join(dir, 'screen')
-      // virsh writes the file where virsh runs (here), also for a remote host.
-      await this.call(['screenshot', this.uuid(ref), '--file', file])
-      const image = await readFile(file)
-      if (image.readUInt32BE(0) === 0x89504e47) return { png: image.toString('base64'), width: image.readUInt32BE(16), height: image.readUInt32BE(20) }
-      const { png, width, height } = ppmToPng(image)
-      return { png: png.toString('base64'), width, height }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    return domainScreenshot((args) => this.call(args), this.uuid(ref))
   }
 
   async consoleTarget(ref: VmRef): Promise<VncEndpoint> {
     const { parsed, stats } = await this.domain(ref)
-    const { state } = this.summary(parsed, stats)
-    if (state === 'stopped' || state === 'crashed') throw m.noConsole()
+    if (isStopped(this.summary(parsed, stats))) throw m.noConsole()
     return consoleEndpoint(this.uri, parsed.vnc)
   }
 
@@ -259,39 +282,36 @@ export class LibvirtBackend implements Backend {
     }
   }
 
-  // ── not yet on libvirt connections (docs/design.md, Libvirt connections) ─────────────
+  /** The domain, its UUID, and whether it is stopped (what changes to it need to know). */
+  private async look(ref: VmRef): Promise<{ uuid: string; parsed: ParsedDomain; vm: VmSummary }> {
+    const { parsed, stats } = await this.domain(ref)
+    const vm = this.summary(parsed, stats)
+    return { uuid: this.uuid(ref), parsed, vm }
+  }
 
-  previewVm(): Promise<VmPreview> {
-    return Promise.reject(m.notYet('create'))
+  private async changed(ref: VmRef): Promise<VmSummary> {
+    const vm = await this.current(ref)
+    if (this.follower === null) this.options.events.emit('vmChanged', vm)
+    return vm
   }
-  createVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('create'))
+
+
+  updateVm = (params: UpdateVmRequest): Promise<VmDetails> => this.actions.updateVm(params)
+  cloneVm = (params: CloneVmRequest): Promise<VmDetails> => this.actions.cloneVm(params)
+  ejectIso = (ref: VmRef): Promise<VmSummary> => this.actions.changeMedia(ref, null)
+  insertIso = (params: InsertIsoRequest): Promise<VmSummary> => this.actions.changeMedia(params, params.path)
+  listSnapshots = (ref: VmRef): Promise<VmSnapshot[]> => this.actions.listSnapshots(ref)
+  takeSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'take')
+  revertSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'revert')
+  deleteSnapshot = (params: SnapshotRequest): Promise<VmSnapshot[]> => this.actions.snapshot(params, 'delete')
+
+  /** Moves a stopped domain with its disks to another libvirt connection (libvirt-migrate.ts). */
+  migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails> {
+    if (!(to instanceof LibvirtBackend) || to === this) return Promise.reject(m.migrateNeedsLibvirt())
+    return this.actions.migrateVm(params, to.actions)
   }
-  updateVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('settings'))
-  }
-  cloneVm(): Promise<VmDetails> {
-    return Promise.reject(m.notYet('clone'))
-  }
-  ejectIso(): Promise<VmSummary> {
-    return Promise.reject(m.notYet('eject'))
-  }
-  insertIso(): Promise<VmSummary> {
-    return Promise.reject(m.notYet('insert'))
-  }
+
   logTail(): Promise<LogTail> {
     return Promise.reject(m.notYet('log'))
-  }
-  listSnapshots(): Promise<VmSnapshot[]> {
-    return Promise.resolve([])
-  }
-  takeSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
-  }
-  revertSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
-  }
-  deleteSnapshot(): Promise<VmSnapshot[]> {
-    return Promise.reject(m.notYet('snapshots'))
   }
 }

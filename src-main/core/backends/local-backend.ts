@@ -35,6 +35,7 @@ import { VmSnapshotService } from '../vms/vm-snapshot-service'
 import { startStats } from '../vms/vm-stats'
 import { VmStore } from '../vms/vm-store'
 import { VmViews } from '../vms/vm-views'
+import { libvirtMessages } from '../libvirt/libvirt-messages'
 import type { Backend, BackendEvents } from './backend'
 import type { VncEndpoint } from '../console/console-tokens'
 import { vncWhenReady } from '../console/vnc-when-ready'
@@ -176,6 +177,10 @@ export class LocalBackend implements Backend {
 
   updateVm(params: UpdateVmRequest): Promise<VmDetails> {
     return this.settings.update(params)
+  }
+
+  migrateVm(): Promise<VmDetails> {
+    return Promise.reject(libvirtMessages.migrateNeedsLibvirt())
   }
 
   cloneVm(params: CloneVmRequest): Promise<VmDetails> {

@@ -1,9 +1,12 @@
+import type { VmDetails, VmSummary } from '../types'
 import type { StopRecord, PauseRecord, VmState } from '../vms/vm-state'
+import type { ParsedDomain } from './domain-parse'
 
 /**
  * Reading what virsh prints about domains (pure): `list --all --uuid --name`, `domstats
  * --state --balloon --vcpu`, and the ids Vireo names a domain by. libvirt's states become
- * Vireo's, so the list and the buttons mean the same on every connection.
+ * Vireo's, so the list and the buttons mean the same on every connection; a domain becomes
+ * the summary and details every front end shows.
  */
 
 /** A domain's Vireo id: its UUID without dashes (32 hex digits, a valid VM id). */
@@ -102,4 +105,39 @@ export function parseEventLine(line: string): DomainEvent | null {
   const match = /event '([\w-]+)' for domain '(.*)'(?::\s*(.*))?$/.exec(line.trim())
   if (match?.[1] === undefined || match[2] === undefined) return null
   return { kind: match[1], domain: match[2], detail: match[3] ?? '' }
+}
+
+/** A domain as Vireo lists it (`at`: now, for a stop record). */
+export function domainSummary(connection: string, parsed: ParsedDomain, stats: DomainStats | undefined): VmSummary {
+  const { state, lastStop, pause } = vireoState(stats?.state ?? 5, stats?.reason ?? 0, new Date().toISOString())
+  const accel = parsed.type === 'kvm' ? 'kvm' : 'tcg'
+  return {
+    connection,
+    id: idOfUuid(parsed.uuid),
+    name: parsed.name,
+    broken: null,
+    os: parsed.os,
+    state,
+    memoryMiB: stats?.memoryKiB != null ? Math.round(stats.memoryKiB / 1024) : parsed.memoryMiB,
+    cpus: stats?.cpus ?? parsed.cpus,
+    accel,
+    accelInUse: state === 'stopped' || state === 'crashed' ? null : accel,
+    firmware: parsed.firmware,
+    cdrom: parsed.cdrom,
+    startedAt: null,
+    lastStop,
+    pause,
+  }
+}
+
+/** A domain as its details show it: no Vireo config, folder or command line (libvirt keeps those). */
+export function domainDetails(connection: string, parsed: ParsedDomain, stats: DomainStats | undefined): VmDetails {
+  return {
+    ...domainSummary(connection, parsed, stats),
+    dir: connection,
+    config: null,
+    disks: parsed.disks.map((d) => ({ path: d.path, format: d.format === 'qcow2' ? 'qcow2' : 'raw', bus: d.bus, virtualBytes: null, actualBytes: null })),
+    argv: null,
+    launchProblems: [],
+  }
 }

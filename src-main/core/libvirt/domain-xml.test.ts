@@ -4,7 +4,8 @@ import { expectGolden } from '../testing/golden'
 import { fedora } from '../testing/vm-configs'
 import { vmConfigSchema } from '../vms/config'
 import { parseDomainXml } from './domain-parse'
-import { buildDomainXml } from './domain-xml'
+import { idOfUuid } from './domain-state'
+import { buildDomainXml, cloneDomainXml, withResources } from './domain-xml'
 
 // Domain XML goldens, as virtinst's tests keep theirs: a change to what a libvirt connection
 // defines shows up in review as a diff.
@@ -51,6 +52,23 @@ describe('buildDomainXml', () => {
     expectGolden(xml, join(goldenDir, 'hostile-tcg-uefi-loopback.xml'))
   })
 
+  it('what createVm defines for an import on a connection without a running default network', () => {
+    const imported = vmConfigSchema.parse({
+      version: 1,
+      id: idOfUuid(uuid),
+      name: 'Imported 导入',
+      memoryMiB: 256,
+      cpus: 1,
+      disks: [{ file: 'disk0.qcow2', format: 'qcow2', bus: 'virtio' }],
+      cdrom: null,
+      bootOrder: ['disk', 'cdrom'],
+      network: { mode: 'user', portForwards: [] },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    })
+    const xml = buildDomainXml(imported, { type: 'qemu', uuid, diskPaths: ['/var/lib/libvirt/images/Imported 导入-disk0.qcow2'], network: null })
+    expectGolden(xml, join(goldenDir, 'import-tcg-user-network.xml'))
+  })
+
   it('user networking when the connection has no default network', () => {
     const xml = buildDomainXml(fedora, { type: 'qemu', uuid, diskPaths: ['/d.qcow2'], network: null })
     expect(xml).toContain(`<interface type='user'>`)
@@ -59,6 +77,41 @@ describe('buildDomainXml', () => {
 
   it('refuses a disk without a path', () => {
     expect(() => buildDomainXml(fedora, { type: 'kvm', uuid, diskPaths: [], network: null })).toThrow(/1 disks but 0 paths/)
+  })
+})
+
+describe('withResources and cloneDomainXml', () => {
+  const dumped = `<domain type='kvm'>
+  <name>deb</name>
+  <uuid>${uuid}</uuid>
+  <memory unit='KiB'>1048576</memory>
+  <currentMemory unit='KiB'>524288</currentMemory>
+  <vcpu placement='static' current='1'>2</vcpu>
+  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type><nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/libvirt/qemu/nvram/deb_VARS.fd</nvram></os>
+  <devices>
+    <disk type='file' device='disk'><source file='/pool/deb &amp; co.qcow2'/><target dev='vda' bus='virtio'/></disk>
+    <interface type='network'>
+      <mac address='52:54:00:12:34:56'/>
+      <source network='default'/>
+    </interface>
+  </devices>
+</domain>`
+
+  it('rewrites memory and vCPUs only', () => {
+    const out = withResources(dumped, { memoryMiB: 96, cpus: 4 })
+    expect(out).toContain(`<memory unit='MiB'>96</memory>`)
+    expect(out).toContain(`<currentMemory unit='MiB'>96</currentMemory>`)
+    expect(out).toContain(`<vcpu placement='static'>4</vcpu>`)
+    expect(out.replace(/<memory[^]*<\/vcpu>/, '')).toBe(dumped.replace(/<memory[^]*<\/vcpu>/, ''))
+    expect(withResources(dumped, {})).toBe(dumped)
+  })
+
+  it('a clone: new name, UUID, title and disk paths; no MAC and no NVRAM path', () => {
+    const out = cloneDomainXml(dumped, { name: 'deb / 2', uuid: 'u-2', title: 'deb / 2', diskPaths: new Map([['/pool/deb & co.qcow2', '/pool/deb - 2-disk0.qcow2']]) })
+    expect(parseDomainXml(out)).toMatchObject({ name: 'deb - 2', uuid: 'u-2', title: 'deb / 2', disks: [{ path: '/pool/deb - 2-disk0.qcow2' }] })
+    expect(out).not.toContain('mac address')
+    expect(out).not.toContain('nvram')
+    expect(out).toContain(`<source network='default'/>`)
   })
 })
 

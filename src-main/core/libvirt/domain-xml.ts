@@ -129,3 +129,49 @@ export function buildDomainXml(config: VmConfig, options: DomainXmlOptions): str
   lines.push('</domain>')
   return lines.join('\n') + '\n'
 }
+
+/**
+ * A domain's XML (`dumpxml --inactive`, any domain's) with new memory and vCPUs: the
+ * `<memory>`, `<currentMemory>` and `<vcpu>` elements rewritten, everything else as it was.
+ * (The `<vcpu>` count only; a `current=` below it would exceed the new maximum, so it goes.)
+ */
+export function withResources(xml: string, changes: { memoryMiB?: number; cpus?: number }): string {
+  let out = xml
+  if (changes.memoryMiB !== undefined) {
+    const mib = changes.memoryMiB
+    out = out.replace(/<memory\b[^>]*>[^<]*<\/memory>/, `<memory unit='MiB'>${mib}</memory>`)
+    out = out.replace(/<currentMemory\b[^>]*>[^<]*<\/currentMemory>/, `<currentMemory unit='MiB'>${mib}</currentMemory>`)
+  }
+  if (changes.cpus !== undefined) {
+    const cpus = changes.cpus
+    out = out.replace(/<vcpu\b([^>]*)>[^<]*<\/vcpu>/, (_all, attrs: string) => `<vcpu${attrs.replace(/\s+current=(['"])[^'"]*\1/, '')}>${cpus}</vcpu>`)
+  }
+  return out
+}
+
+/**
+ * A stopped domain's XML for a full copy: its new name and UUID, each disk's new path, no MAC
+ * addresses (libvirt gives new ones), no NVRAM path (libvirt makes a fresh store from the
+ * template) and no title (the new name is its name).
+ */
+export function cloneDomainXml(xml: string, clone: { name: string; uuid: string; title: string; diskPaths: ReadonlyMap<string, string> }): string {
+  let out = xml
+    .replace(/<name>[^<]*<\/name>/, `<name>${xmlEscape(domainName(clone.name))}</name>`)
+    .replace(/<uuid>[^<]*<\/uuid>/, `<uuid>${xmlEscape(clone.uuid)}</uuid>`)
+    .replace(/\s*<mac address=(['"])[^'"]*\1\s*\/>/g, '')
+    .replace(/\s*<nvram\b[^>]*(\/>|>[^<]*<\/nvram>)/g, '')
+  out = /<title>[^<]*<\/title>/.test(out)
+    ? out.replace(/<title>[^<]*<\/title>/, `<title>${xmlEscape(clone.title)}</title>`)
+    : out.replace(/(<uuid>[^<]*<\/uuid>)/, `$1\n  <title>${xmlEscape(clone.title)}</title>`)
+  return withDiskPaths(out, clone.diskPaths)
+}
+
+/** A domain's XML with its disks' files moved (old path → new path), and no NVRAM path (a fresh one there). */
+export function withDiskPaths(xml: string, paths: ReadonlyMap<string, string>): string {
+  let out = xml.replace(/\s*<nvram\b[^>]*(\/>|>[^<]*<\/nvram>)/g, '')
+  for (const [from, to] of paths) {
+    out = out.split(`file='${xmlEscape(from)}'`).join(`file='${xmlEscape(to)}'`)
+    out = out.split(`file="${xmlEscape(from)}"`).join(`file="${xmlEscape(to)}"`)
+  }
+  return out
+}

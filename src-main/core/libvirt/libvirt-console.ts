@@ -1,13 +1,18 @@
 import { connect } from 'node:net'
 import { Duplex } from 'node:stream'
 import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { VncEndpoint } from '../console/console-tokens'
+import type { Screenshot } from '../types'
+import { ppmToPng } from './ppm-png'
 import type { ParsedDomain } from './domain-parse'
 import { libvirtMessages as m } from './libvirt-messages'
 import { SSH_ENV, type LibvirtUri } from './virsh'
 
 /**
- * Where a libvirt domain's VNC console is reached from here. Locally: its UNIX socket, or its
+ * Where a libvirt domain's VNC console is reached from here (and a picture of its screen). Locally: its UNIX socket, or its
  * port on 127.0.0.1. Over qemu+ssh: a stream through the same user, host, port and key the URI
  * names (`ssh -W 127.0.0.1:PORT`, or `nc -U SOCKET` there), with the host key checked strictly
  * and no prompt, so nothing is opened to the network and no password travels in a URL.
@@ -59,4 +64,19 @@ function sshStream(program: string, args: string[]): Duplex {
   })
   stream.on('close', () => child.kill())
   return stream
+}
+
+/** A PNG of the domain's screen: virsh writes the file where virsh runs (here), also for a remote host. */
+export async function domainScreenshot(call: (args: string[]) => Promise<string>, uuid: string): Promise<Screenshot> {
+  const dir = await mkdtemp(join(tmpdir(), 'vireo-shot-'))
+  try {
+    const file = join(dir, 'screen')
+    await call(['screenshot', uuid, '--file', file])
+    const image = await readFile(file)
+    if (image.readUInt32BE(0) === 0x89504e47) return { png: image.toString('base64'), width: image.readUInt32BE(16), height: image.readUInt32BE(20) }
+    const { png, width, height } = ppmToPng(image)
+    return { png: png.toString('base64'), width, height }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

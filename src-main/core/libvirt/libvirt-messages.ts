@@ -1,21 +1,20 @@
-import { msg, VireoError, type Message, type MessageKey } from '../errors'
+import { msg, toErrorInfo, VireoError, type Message, type MessageKey } from '../errors'
 
 /**
  * Every error a libvirt connection shows a user, in one place: what went wrong and what to do
  * next, as keys of the core's catalogues (`error.libvirt.*`, en and zh-CN).
  */
-export type NotYet = 'create' | 'settings' | 'clone' | 'eject' | 'insert' | 'log' | 'snapshots'
+export type NotYet = 'log'
 export type UriProblem = 'shape' | 'spaces' | 'noHost' | 'dash' | 'needsSsh'
 
 const notYetWhat = {
-  create: 'error.libvirt.what.create',
+  log: 'error.libvirt.what.log',
+} as const satisfies Record<NotYet, MessageKey>
+const shutDownWhat = {
   settings: 'error.libvirt.what.settings',
   clone: 'error.libvirt.what.clone',
-  eject: 'error.libvirt.what.eject',
-  insert: 'error.libvirt.what.insert',
-  log: 'error.libvirt.what.log',
-  snapshots: 'error.libvirt.what.snapshots',
-} as const satisfies Record<NotYet, MessageKey>
+  migrate: 'error.libvirt.what.migrate',
+} as const satisfies Record<string, MessageKey>
 const uriWhy = {
   shape: 'error.libvirt.uriWhy.shape',
   spaces: 'error.libvirt.uriWhy.spaces',
@@ -59,6 +58,25 @@ export const libvirtMessages = {
   connectionExists: (uri: string) => new VireoError('ALREADY_EXISTS', msg('error.libvirt.connectionExists', { uri }), undefined, { field: 'uri' }),
   noSuchConnection: (uri: string) =>
     new VireoError('NOT_FOUND', msg('error.libvirt.noSuchConnection', { uri }), msg('error.libvirt.noSuchConnectionHint'), { field: 'uri' }),
+  noPool: (uri: string, pool: string) =>
+    new VireoError('INVALID_STATE', msg('error.libvirt.noPool', { uri, pool }), msg('error.libvirt.noPoolHint', { pool }), { uri, pool }),
+  volumeExists: (uri: string, pool: string, volume: string) =>
+    new VireoError('ALREADY_EXISTS', msg('error.libvirt.volumeExists', { uri, pool, volume }), msg('error.libvirt.volumeExistsHint'), { field: 'name' }),
+  /** The domain is defined and kept (its disk may hold an upload): say so, and which. */
+  createdNotStarted: (name: string, id: string, error: unknown) => {
+    const info = toErrorInfo(error)
+    return new VireoError(info.code, msg('error.vm.createdNotStarted', { name, reason: info.messageText ?? info.message }), info.hintText, { ...info.details, createdId: id })
+  },
+  onlyResources: (keys: string) =>
+    new VireoError('INVALID_INPUT', msg('error.libvirt.onlyResources', { keys }), msg('error.libvirt.onlyResourcesHint'), { field: 'changes' }),
+  shutDownFirst: (what: 'settings' | 'clone' | 'migrate') =>
+    new VireoError('ALREADY_RUNNING', msg('error.libvirt.shutDownFirst', { what: msg(shutDownWhat[what]) }), msg('error.libvirt.shutDownFirstHint')),
+  noCdDrive: () => new VireoError('INVALID_STATE', msg('error.libvirt.noCdDrive'), msg('error.libvirt.noCdDriveHint')),
+  diskNotInPool: (path: string) => new VireoError('INVALID_STATE', msg('error.libvirt.diskNotInPool', { path }), msg('error.libvirt.diskNotInPoolHint')),
+  alreadyOnTarget: (name: string, uri: string) =>
+    new VireoError('ALREADY_EXISTS', msg('error.libvirt.alreadyOnTarget', { name, uri }), msg('error.libvirt.alreadyOnTargetHint'), { field: 'toConnection' }),
+  migrateNeedsLibvirt: () => new VireoError('INVALID_INPUT', msg('error.libvirt.migrateNeedsLibvirt'), msg('error.libvirt.migrateNeedsLibvirtHint'), { field: 'toConnection' }),
+  badCreateId: () => new VireoError('INVALID_INPUT', msg('error.libvirt.badCreateId'), msg('error.libvirt.badCreateIdHint'), { field: 'id' }),
   commandParam: (uri: string) =>
     new VireoError('INVALID_INPUT', msg('error.libvirt.commandParam', { uri }), msg('error.libvirt.commandParamHint'), { field: 'uri' }),
 } as const

@@ -52,6 +52,8 @@ export interface TestSshd {
   unknownHostUri: string
   /** The same, with a key the server does not accept. */
   refusedKeyUri: string
+  /** A URI to this sshd as another user, to that user's libvirt (`session`: its own daemon). */
+  uriFor(user: string, path: 'system' | 'session'): string
   stop(): void
 }
 
@@ -65,6 +67,9 @@ export async function startSshd(dir: string): Promise<TestSshd> {
   const key = (name: string) => execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(dir, name)])
   await Promise.all([key('host_key'), key('user_key'), key('other_key')])
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'user_key.pub')))
+  // sshd reads it as the user logging in (uriFor's other user too): the folder traversable, the file readable.
+  chmodSync(dir, 0o711)
+  chmodSync(join(dir, 'authorized_keys'), 0o644)
   const port = await freePort()
   const hostPub = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
   writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`)
@@ -87,13 +92,48 @@ export async function startSshd(dir: string): Promise<TestSshd> {
     if (existsSync(join(dir, 'sshd.pid'))) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  const uri = (command: string, keyName: string) =>
-    `qemu+ssh://root@127.0.0.1:${port}/system?keyfile=${join(dir, keyName)}&command=${command}`
+  const uri = (command: string, keyName: string, user = 'root', path = 'system') =>
+    `qemu+ssh://${user}@127.0.0.1:${port}/${path}?keyfile=${join(dir, keyName)}&command=${command}`
+  const okSsh = wrapper('ok-ssh', join(dir, 'known_hosts'))
   return {
+    uriFor: (user, path) => uri(okSsh, 'user_key', user, path),
     port,
-    uri: uri(wrapper('ok-ssh', join(dir, 'known_hosts')), 'user_key'),
+    uri: uri(okSsh, 'user_key'),
     unknownHostUri: uri(wrapper('unknown-ssh', join(dir, 'empty_known_hosts')), 'user_key'),
     refusedKeyUri: uri(wrapper('refused-ssh', join(dir, 'known_hosts')), 'other_key'),
     stop: () => void sshd.kill(),
   }
+}
+
+/**
+ * Makes sure qemu:///system has an active dir pool `name` (at `path` when it must be made);
+ * true when this call made it (the caller removes it after), false when it was there already.
+ */
+export async function usePool(name: string, path: string): Promise<boolean> {
+  const all = (await virshTest('pool-list', '--all', '--name')).split('\n').map((l) => l.trim())
+  if (all.includes(name)) {
+    await execa('virsh', ['-c', SYSTEM, 'pool-start', name], { reject: false })
+    return false
+  }
+  mkdirSync(path, { recursive: true })
+  await virshTest('pool-define-as', name, 'dir', '--target', path)
+  await virshTest('pool-start', name)
+  return true
+}
+
+/** Stops and undefines a pool made by usePool (its folder and any volume left are kept). */
+export async function removePool(name: string): Promise<void> {
+  await execa('virsh', ['-c', SYSTEM, 'pool-destroy', name], { reject: false })
+  await execa('virsh', ['-c', SYSTEM, 'pool-undefine', name], { reject: false })
+}
+
+/** A local user of this machine (made if missing, with a home), whose own libvirt is a second, distinct daemon. */
+export async function ensureUser(name: string): Promise<void> {
+  if ((await execa('id', [name], { reject: false })).exitCode !== 0) await execa('useradd', ['-m', '-s', '/bin/sh', name])
+  // No password, but not locked: sshd without PAM refuses a locked account even a key.
+  await execa('usermod', ['-p', '*', name])
+}
+
+export async function virshAt(uri: string, ...args: string[]): Promise<string> {
+  return (await execa('virsh', ['-q', '-c', uri, ...args], { env: { SSH_ASKPASS_REQUIRE: 'never' } })).stdout
 }

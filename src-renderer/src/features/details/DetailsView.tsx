@@ -15,6 +15,7 @@ import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { CloneDialog } from './CloneDialog'
 import { HardwareEditor } from './HardwareEditor'
 import { LogViewer } from './LogViewer'
+import { MigrateDialog } from './MigrateDialog'
 import { SnapshotsPanel } from './SnapshotsPanel'
 import './details.css'
 import type { VmRef } from '../../api/types'
@@ -22,7 +23,7 @@ import { vmKey } from '../../api/vm-ref'
 
 /**
  * One VM in full: its hardware (editable while stopped), snapshots, command line and logs;
- * Clone… while it is stopped.
+ * Clone… while it is stopped (and, for a libvirt domain, Migrate… to another connection).
  */
 export function DetailsView({ connection, id }: VmRef) {
   const { t, i18n } = useTranslation()
@@ -30,7 +31,8 @@ export function DetailsView({ connection, id }: VmRef) {
   const [vm, setVm] = useState<VmDetails | null>(null)
   const [error, setError] = useState<ErrorInfo | null>(null)
   const [cloning, setCloning] = useState(false)
-  // A libvirt domain: its settings, clones, snapshots and logs are not offered yet (design.md).
+  const [migrating, setMigrating] = useState(false)
+  // A libvirt domain: no settings form (memory and vCPUs only, by the API) and no logs yet (design.md).
   const libvirt = useConnections((s) => s.connections.find((c) => c.id === connection)?.kind === 'libvirt')
 
   useEffect(() => {
@@ -66,16 +68,22 @@ export function DetailsView({ connection, id }: VmRef) {
             {t('actions.console')}
           </button>
         )}
-        {summary !== undefined && summary.broken === null && !isOn(summary.state) && !libvirt && (
+        {summary !== undefined && summary.broken === null && !isOn(summary.state) && (
           <button type="button" className="small" onClick={() => setCloning(true)}>
             <Icon name="copy" />
             {t('actions.clone')}
+          </button>
+        )}
+        {summary !== undefined && !isOn(summary.state) && libvirt && (
+          <button type="button" className="small" onClick={() => setMigrating(true)}>
+            {t('actions.migrate')}
           </button>
         )}
       </div>
       {cloning && summary !== undefined && (
         <CloneDialog vm={summary} onClose={() => setCloning(false)} />
       )}
+      {migrating && summary !== undefined && <MigrateDialog vm={summary} onClose={() => setMigrating(false)} />}
       {error !== null && <ErrorNote error={error} />}
       {shown != null && <StateNote vm={shown} />}
       {vm !== null && (
@@ -97,7 +105,7 @@ export function DetailsView({ connection, id }: VmRef) {
           </dl>
           {libvirt && <p className="muted">{t('connections.libvirtNotYet')}</p>}
           {!libvirt && <HardwareEditor vm={vm} onSaved={setVm} />}
-          {summary !== undefined && summary.broken === null && !libvirt && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
+          {summary !== undefined && summary.broken === null && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
           {vm.launchProblems.length > 0 && (
             <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />
           )}

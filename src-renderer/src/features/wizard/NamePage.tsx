@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { Firmware } from '../../api/types'
 import { Field } from '../../ui/Field'
 import { useHost } from '../host/host-store'
+import { ConnectionField } from './ConnectionField'
 import { useProblemText } from './use-problem-text'
 import { WizardFooter } from './WizardFooter'
 import { next, updateDraft, useWizard } from './wizard-store'
@@ -51,6 +52,7 @@ export function NamePage() {
           onChange={(event) => updateDraft({ name: event.target.value }, ['name'])}
         />
       </Field>
+      <ConnectionField />
       <fieldset className="radio-group" aria-describedby="firmware-help">
         <legend>{t('wizard.fields.firmware')}</legend>
         {firmwareChoice('bios', true)}

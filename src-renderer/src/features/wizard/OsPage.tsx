@@ -4,6 +4,7 @@ import { baseName, formatBytes, formatMiB } from '../../ui/format'
 import { Icon } from '../../ui/icons'
 import { useHost } from '../host/host-store'
 import { WizardFooter } from './WizardFooter'
+import { ConnectionField } from './ConnectionField'
 import { createVm, goTo, useWizard } from './wizard-store'
 import { useProblemText } from './use-problem-text'
 
@@ -58,6 +59,7 @@ export function OsPage() {
         <dt>{t('wizard.fields.firmware')}</dt>
         <dd>{t(`firmware.${draft.firmware}`)}</dd>
       </dl>
+      <ConnectionField />
       {accel === 'tcg' && <p className="note">{t('wizard.os.tcgNote')}</p>}
       {Object.entries(problems).map(([field, problem]) => (
         <p key={field} className="field-error" role="alert">

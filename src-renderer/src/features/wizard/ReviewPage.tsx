@@ -23,6 +23,12 @@ export function ReviewPage() {
       <dl className="summary">
         <dt>{t('wizard.fields.name')}</dt>
         <dd>{draft.name}</dd>
+        {draft.connection !== LOCAL && (
+          <>
+            <dt>{t('wizard.fields.connection')}</dt>
+            <dd className="mono-soft">{draft.connection}</dd>
+          </>
+        )}
         <dt>{iso ? t('wizard.review.iso') : t('wizard.review.image')}</dt>
         <dd className="mono-soft">{iso ? draft.isoPath : draft.importPath}</dd>
         {iso && (
@@ -59,7 +65,7 @@ export function ReviewPage() {
             {t('wizard.creating')}
           </p>
         ) : (
-          <JobStatus kind="import" connection={LOCAL} subject={draft.importPath.trim()} text={t('wizard.importing')} />
+          <JobStatus kind="import" connection={draft.connection} subject={draft.importPath.trim()} text={t('wizard.importing')} />
         ))}
       <WizardFooter>
         <button

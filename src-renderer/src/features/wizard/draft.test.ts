@@ -65,6 +65,7 @@ describe('createParams', () => {
   it('makes an ISO install that starts at once, fractional GiB in MiB', () => {
     const draft = applyInspection(emptyDraft, testIso, { uefiAvailable: false, takenNames: [] })
     expect(createParams(draft)).toEqual({
+      connection: 'local',
       name: 'Vireo test OS',
       source: { kind: 'iso', path: testIso.path },
       diskSize: '256M',
@@ -79,6 +80,9 @@ describe('createParams', () => {
   it("gives the VM the accelerator chosen, else the settings' default", () => {
     expect(createParams(emptyDraft, 'tcg').accel).toBe('tcg')
     expect(createParams({ ...emptyDraft, accel: 'kvm' }, 'tcg').accel).toBe('kvm')
+  })
+  it('makes the VM on the connection chosen', () => {
+    expect(createParams({ ...emptyDraft, connection: 'qemu:///system' }).connection).toBe('qemu:///system')
   })
   it('imports a disk without a disk size, the format left to detection', () => {
     const draft = {

@@ -20,6 +20,8 @@ export interface Draft {
   firmware: Firmware
   /** Chosen on the resources page; until then the settings' defaultAccel (see createParams). */
   accel: AccelChoice | null
+  /** Where the VM is made: `local` (Vireo's own), or a libvirt connection's URI. */
+  connection: string
 }
 
 export type ImportFormat = 'auto' | 'qcow2' | 'raw' | 'vmdk' | 'vdi'
@@ -55,6 +57,7 @@ export const emptyDraft: Draft = {
   diskFormat: 'qcow2',
   firmware: 'bios',
   accel: null,
+  connection: 'local',
 }
 
 export function stepsFor(kind: Draft['sourceKind']): Step[] {
@@ -193,6 +196,7 @@ function check(draft: Draft, field: FieldKey, limits: Limits): Problem | null {
  */
 export function createParams(draft: Draft, defaultAccel: AccelChoice = 'auto'): Input<'createVm'> {
   const common = {
+    connection: draft.connection,
     name: draft.name.normalize('NFC').trim(),
     memoryMiB: draft.memoryMiB,
     cpus: draft.cpus,
