@@ -67,6 +67,8 @@ export const createVmParams = z.object({
   firmware: firmwareSchema.optional(),
   accel: accelChoiceSchema.default('auto'),
   portForwards: portForwardRequestSchema.default([]),
+  /** For a Windows ISO: a virtio-win drivers ISO for the second CD drive (then virtio disk and NIC). */
+  driversIso: path.nullable().optional(),
   /** Start the VM as soon as it is made (the wizard's default). */
   start: z.boolean().default(false),
 })

@@ -46,6 +46,8 @@ export interface CreateVmRequest extends ConnectionRef {
   firmware?: Firmware
   accel: AccelChoice
   portForwards: PortForward[]
+  /** For a Windows ISO: a virtio-win drivers ISO for the second CD drive (then virtio disk and NIC). */
+  driversIso?: string | null
   /** Start the VM as soon as it is made (the wizard's default). */
   start: boolean
 }

@@ -6,6 +6,7 @@ import type { ErrorInfo } from './errors'
 import type { SettingsInfo } from './settings-types'
 import type { VmRef } from './requests'
 import type { AccelChoice, DiskFormat, Firmware, VmConfig } from './vms/config'
+import type { OsHardware } from './os/os-catalog'
 import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
 
 export type { HostReport } from './host/types'
@@ -108,7 +109,16 @@ export interface IsoInspection {
   sizeBytes: number
   label: string | null
   os: OsInfo | null
-  recommended: { memoryMiB: number; cpus: number; diskGiB: number; firmware: Firmware }
+  recommended: {
+    memoryMiB: number
+    cpus: number
+    diskGiB: number
+    firmware: Firmware
+    /** What an OS needs beyond a Linux guest's defaults (Windows: SATA, e1000e, local time…). */
+    hardware?: OsHardware
+  }
+  /** A virtio-win drivers ISO found in the ISO folders, for a Windows installer; null if none. */
+  driversIso?: string | null
 }
 
 export interface FileEntry {
