@@ -6,6 +6,7 @@ export const cliOptions = {
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
   iso: { type: 'string' },
+  'drivers-iso': { type: 'string' },
   import: { type: 'string' },
   'disk-size': { type: 'string' },
   'disk-format': { type: 'string' },
@@ -49,6 +50,7 @@ export const usage = `Usage: vireo <command> [options]
 
   host check [--json] [--refresh]   can this machine run VMs? (exit 0 when it can)
   create --name NAME [--iso PATH | --import DISK] [--disk-size SIZE] [--disk-format qcow2|raw]
+         [--drivers-iso virtio-win.iso] (Windows: drivers CD, then virtio disk and NIC)
          [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg] [--start] [--json]
   list [--json | --names]           VMs with their state (--names: one name a line)
   info VM [--json]                  one VM, with its QEMU command line
