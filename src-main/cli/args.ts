@@ -7,6 +7,19 @@ export const cliOptions = {
   name: { type: 'string' },
   iso: { type: 'string' },
   'drivers-iso': { type: 'string' },
+  'second-iso': { type: 'string' },
+  eject: { type: 'boolean' },
+  boot: { type: 'string' },
+  nic: { type: 'string' },
+  'disk-bus': { type: 'string' },
+  rtc: { type: 'string' },
+  tablet: { type: 'string' },
+  hyperv: { type: 'string' },
+  'port-forward': { type: 'string', multiple: true },
+  size: { type: 'string' },
+  existing: { type: 'string' },
+  bus: { type: 'string' },
+  'delete-file': { type: 'boolean' },
   import: { type: 'string' },
   'disk-size': { type: 'string' },
   'disk-format': { type: 'string' },
@@ -57,6 +70,13 @@ export const usage = `Usage: vireo <command> [options]
   start VM | shutdown VM [--timeout SEC] | stop VM (force off) | reboot VM | pause VM | resume VM
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
+  set VM [--name NAME] [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg]
+         [--boot disk,cdrom] [--iso PATH | --eject] [--second-iso PATH|none] [--nic virtio|e1000e]
+         [--disk-bus virtio,sata,scsi…] [--disk-size SIZE] [--rtc utc|localtime]
+         [--tablet on|off] [--hyperv on|off] [--port-forward [tcp|udp:]HOST:GUEST|none]…
+                                    change a VM (hardware only while it is stopped)
+  disk list VM | add VM (--size SIZE | --existing FILE) [--bus virtio|sata|scsi]
+         | remove VM N [--delete-file] [--yes]   a stopped VM's disks (files kept unless asked)
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
   snapshot list VM | take VM NAME | revert VM NAME [--yes] | delete VM NAME [--yes]
                                     (qcow2 disks; of a running VM, with its memory)

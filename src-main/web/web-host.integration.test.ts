@@ -75,6 +75,8 @@ describe('API WebSocket', () => {
       createVm: { name: '', source: { kind: 'none' } },
       previewVm: { name: 'Preview', source: { kind: 'none' } },
       updateVm: { id: 'missing000', changes: {} },
+      addDisk: { id: 'missing000', size: '16M' },
+      removeDisk: { id: 'missing000', index: 0 },
       cloneVm: { id: 'missing000', name: 'Clone' },
       listSnapshots: { id: 'missing000' },
       takeSnapshot: { id: 'missing000', name: 'snap' },

@@ -8,6 +8,8 @@ import type {
   ShutdownVmRequest,
   SnapshotRequest,
   UpdateVmRequest,
+  AddDiskRequest,
+  RemoveDiskRequest,
   VmRef,
 } from '../requests'
 import type {
@@ -47,6 +49,8 @@ export interface Backend {
   previewVm(params: CreateVmRequest): Promise<VmPreview>
   createVm(params: CreateVmRequest): Promise<VmDetails>
   updateVm(params: UpdateVmRequest): Promise<VmDetails>
+  addDisk(params: AddDiskRequest): Promise<VmDetails>
+  removeDisk(params: RemoveDiskRequest): Promise<VmDetails>
   cloneVm(params: CloneVmRequest): Promise<VmDetails>
   deleteVm(params: DeleteVmRequest): Promise<DeleteResult>
 

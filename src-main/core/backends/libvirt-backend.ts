@@ -270,6 +270,12 @@ export class LibvirtBackend implements Backend {
   updateVm(): Promise<VmDetails> {
     return Promise.reject(m.notYet('settings'))
   }
+  addDisk(): Promise<VmDetails> {
+    return Promise.reject(m.notYet('settings'))
+  }
+  removeDisk(): Promise<VmDetails> {
+    return Promise.reject(m.notYet('settings'))
+  }
   cloneVm(): Promise<VmDetails> {
     return Promise.reject(m.notYet('clone'))
   }

@@ -13,6 +13,8 @@ import type {
   ShutdownVmRequest,
   SnapshotRequest,
   UpdateVmRequest,
+  AddDiskRequest,
+  RemoveDiskRequest,
   VmRef,
 } from '../requests'
 import type {
@@ -30,6 +32,7 @@ import { logTail } from '../vms/launch'
 import { Supervisor, type VmRuntime } from '../vms/supervisor'
 import { unlessDeleted } from '../vms/vm-checks'
 import { VmProvisioning } from '../vms/vm-provisioning'
+import { VmDisks } from '../vms/vm-disks'
 import { VmSettings } from '../vms/vm-settings'
 import { VmSnapshotService } from '../vms/vm-snapshot-service'
 import { startStats } from '../vms/vm-stats'
@@ -59,6 +62,7 @@ export class LocalBackend implements Backend {
   private readonly views: VmViews
   private readonly provisioning: VmProvisioning
   private readonly settings: VmSettings
+  private readonly disks: VmDisks
   private readonly snapshots: VmSnapshotService
   private readonly events: BackendEvents
   private stopStats: (() => void) | null = null
@@ -91,6 +95,7 @@ export class LocalBackend implements Backend {
       removed: (id) => events.emit('vmRemoved', { connection, id }),
     })
     this.settings = new VmSettings({ ...common, host: this.host, views: this.views })
+    this.disks = new VmDisks({ ...common, views: this.views })
     this.snapshots = new VmSnapshotService(common)
     this.supervisor.on('state', (id, runtime) => this.announceState(id, runtime))
     this.supervisor.on('reset', (id) => events.emit('vmReset', { connection, id }))
@@ -173,6 +178,14 @@ export class LocalBackend implements Backend {
 
   updateVm(params: UpdateVmRequest): Promise<VmDetails> {
     return this.settings.update(params)
+  }
+
+  addDisk(params: AddDiskRequest): Promise<VmDetails> {
+    return this.disks.add(params)
+  }
+
+  removeDisk(params: RemoveDiskRequest): Promise<VmDetails> {
+    return this.disks.remove(params)
   }
 
   cloneVm(params: CloneVmRequest): Promise<VmDetails> {

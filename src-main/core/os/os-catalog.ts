@@ -1,4 +1,5 @@
-import type { DiskBus, Firmware, NicModel, RtcBase } from '../vms/config'
+import type { OsHardware } from '../types'
+import type { Firmware } from '../vms/config'
 import type { IsoFiles } from './iso-files'
 import { detectWindows } from './windows-detect'
 
@@ -17,24 +18,6 @@ export interface OsEntry {
   firmware: Firmware
   /** Hardware an OS needs beyond a modern Linux guest's (virtio, UTC, no enlightenments). */
   hardware?: OsHardware
-}
-
-/**
- * What a Windows guest wants: devices its installer drives without extra drivers (SATA, an
- * Intel e1000e NIC; virtio once the virtio-win ISO is attached), a clock in local time, Hyper-V
- * enlightenments (under KVM). `tpm` and `secureBoot` are data for the TPM/Secure Boot work
- * beside this one; nothing reads them yet (the lead wires them into the config at merge).
- */
-export interface OsHardware {
-  diskBus: DiskBus
-  nicModel: NicModel
-  rtc: RtcBase
-  hyperv: boolean
-  tablet: boolean
-  /** Windows' drivers are on a second CD: attach a virtio-win ISO and use virtio instead. */
-  virtioDriversIso: boolean
-  tpm?: boolean
-  secureBoot?: boolean
 }
 
 const windowsHardware: OsHardware = { diskBus: 'sata', nicModel: 'e1000e', rtc: 'localtime', hyperv: true, tablet: true, virtioDriversIso: true }
@@ -75,6 +58,8 @@ export const windowsEntries = {
 }
 
 export const genericLinux = { id: 'generic-linux', name: 'Unknown OS (generic Linux defaults)', ...linux }
+
+export type { OsHardware }
 
 export type OsMatch = { id: string; name: string; entry: Omit<OsEntry, 'label' | 'name' | 'id'> }
 
