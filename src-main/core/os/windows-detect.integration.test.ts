@@ -54,5 +54,16 @@ describe('inspectIso tells Windows 11, 10 and Server apart from the ISO itself',
     for (const name of ['virtio-win-0.1.229.iso', 'virtio-win-0.1.240.iso', 'debian.iso']) writeFileSync(join(folder, name), '')
     expect(await findDriversIso([folder])).toBe(join(folder, 'virtio-win-0.1.240.iso'))
     expect(await findDriversIso([mkdtempSync(join(dir, 'none-'))])).toBeNull()
+    // What the wizard offers to attach: inspectIso of a Windows ISO names it (ISO folders from
+    // VIREO_ISO_DIRS here, the settings' isoFolders otherwise); a Linux ISO gets none.
+    const saved = process.env.VIREO_ISO_DIRS
+    process.env.VIREO_ISO_DIRS = folder
+    try {
+      const win = await inspectIso(join(dir, 'Win11.iso'))
+      expect(win.driversIso).toBe(join(folder, 'virtio-win-0.1.240.iso'))
+    } finally {
+      if (saved === undefined) delete process.env.VIREO_ISO_DIRS
+      else process.env.VIREO_ISO_DIRS = saved
+    }
   })
 })
