@@ -20,6 +20,8 @@ export interface Draft {
   firmware: Firmware
   /** Chosen on the resources page; until then the settings' defaultAccel (see createParams). */
   accel: AccelChoice | null
+  /** For Windows: attach the virtio-win ISO the inspection found (then virtio disk and NIC). */
+  attachDrivers: boolean
 }
 
 export type ImportFormat = 'auto' | 'qcow2' | 'raw' | 'vmdk' | 'vdi'
@@ -55,6 +57,7 @@ export const emptyDraft: Draft = {
   diskFormat: 'qcow2',
   firmware: 'bios',
   accel: null,
+  attachDrivers: true,
 }
 
 export function stepsFor(kind: Draft['sourceKind']): Step[] {
@@ -215,6 +218,7 @@ export function createParams(draft: Draft, defaultAccel: AccelChoice = 'auto'): 
     source: { kind: 'iso', path: draft.isoPath.trim() },
     diskSize: gibToSize(draft.diskGiB),
     diskFormat: draft.diskFormat,
+    ...(draft.attachDrivers && draft.inspection?.driversIso ? { driversIso: draft.inspection.driversIso } : {}),
   }
 }
 
