@@ -7,9 +7,9 @@ const vmMethods = Object.entries(methods).filter(([, schema]) => 'id' in schema.
 
 describe('VM references in the contract', () => {
   it('defaults every VM method’s connection to local, and keeps one that is named', () => {
-    expect(vmMethods.map(([m]) => m)).toHaveLength(19)
+    expect(vmMethods.map(([m]) => m)).toHaveLength(21)
     for (const [method, schema] of vmMethods) {
-      const given = { id: 'abcd1234', name: 'snap', path: '/x.iso', log: 'serial', changes: {} }
+      const given = { id: 'abcd1234', name: 'snap', path: '/x.iso', log: 'serial', changes: {}, size: '8M', index: 0 }
       expect(schema.parse(given), method).toMatchObject({ connection: 'local', id: 'abcd1234' })
       expect(schema.parse({ ...given, connection: 'second' }), method).toMatchObject({ connection: 'second' })
     }
