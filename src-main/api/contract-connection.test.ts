@@ -7,9 +7,9 @@ const vmMethods = Object.entries(methods).filter(([, schema]) => 'id' in schema.
 
 describe('VM references in the contract', () => {
   it('defaults every VM method’s connection to local, and keeps one that is named', () => {
-    expect(vmMethods.map(([m]) => m)).toHaveLength(20)
+    expect(vmMethods.map(([m]) => m)).toHaveLength(22)
     for (const [method, schema] of vmMethods) {
-      const given = { id: 'abcd1234', name: 'snap', path: '/x.iso', log: 'serial', changes: {}, toConnection: 'qemu:///system' }
+      const given = { id: 'abcd1234', name: 'snap', path: '/x.iso', log: 'serial', changes: {}, size: '8M', index: 0, toConnection: 'qemu:///system' }
       expect(schema.parse(given), method).toMatchObject({ connection: 'local', id: 'abcd1234' })
       expect(schema.parse({ ...given, connection: 'second' }), method).toMatchObject({ connection: 'second' })
     }

@@ -2,9 +2,12 @@ import { z } from 'zod'
 import {
   accelChoiceSchema,
   bootDeviceSchema,
+  diskBusSchema,
   diskFormatSchema,
   firmwareSchema,
+  nicModelSchema,
   portForwardRequestSchema,
+  rtcBaseSchema,
   snapshotNameSchema,
   vmIdSchema,
   vmNameSchema,
@@ -67,6 +70,8 @@ export const createVmParams = z.object({
   firmware: firmwareSchema.optional(),
   accel: accelChoiceSchema.default('auto'),
   portForwards: portForwardRequestSchema.default([]),
+  /** For a Windows ISO: a virtio-win drivers ISO for the second CD drive (then virtio disk and NIC). */
+  driversIso: path.nullable().optional(),
   /** Start the VM as soon as it is made (the wizard's default). */
   start: z.boolean().default(false),
 })
@@ -84,6 +89,14 @@ export const updateVmParams = vmRef.extend({
       portForwards: portForwardRequestSchema,
       /** New size of the first disk; it can only grow. */
       diskSize: z.string().max(32),
+      /** Each disk's bus, in the disks' order (one for each disk). */
+      diskBuses: z.array(diskBusSchema).max(8),
+      nicModel: nicModelSchema,
+      /** The second CD drive's ISO (e.g. virtio-win drivers), or null for no second drive. */
+      secondCdrom: path.nullable(),
+      rtc: rtcBaseSchema,
+      tablet: z.boolean(),
+      hyperv: z.boolean(),
     })
     .partial()
     .strict(),
@@ -117,6 +130,20 @@ export const methods = {
   createVm: createVmParams,
   previewVm: createVmParams,
   updateVm: updateVmParams,
+  /** A disk for a stopped VM: a new image of `size`, or the `existing` image file (one of the two). */
+  addDisk: vmRef
+    .extend({
+      size: z.string().max(32).optional(),
+      existing: path.optional(),
+      bus: diskBusSchema.default('virtio'),
+      format: diskFormatSchema.default('qcow2'),
+    })
+    .refine((p) => (p.size === undefined) !== (p.existing === undefined), {
+      message: 'Give size (a new image) or existing (an image file), one of the two.',
+      path: ['size'],
+    }),
+  /** Takes disk `index` off a stopped VM; its file is deleted only with deleteFile. */
+  removeDisk: vmRef.extend({ index: z.number().int().min(0).max(7), deleteFile: z.boolean().default(false) }),
   /** A full copy of a stopped VM, under a new name. */
   cloneVm: vmRef.extend({ name: vmNameSchema }),
   deleteVm: vmRef.extend({ deleteDisks: z.boolean().default(false) }),
@@ -175,6 +202,8 @@ export interface Results {
   /** What Create would make and start: its id, its command line, or what would stop it. */
   previewVm: VmPreview
   updateVm: VmDetails
+  addDisk: VmDetails
+  removeDisk: VmDetails
   cloneVm: VmDetails
   deleteVm: DeleteResult
   migrateVm: VmDetails

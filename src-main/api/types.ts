@@ -5,15 +5,17 @@
  */
 import type {
   AccelChoice,
+  DiskBus,
   DiskFormat,
   Firmware,
+  NicModel,
   PortForward,
   VmConfig,
 } from '../core/vms/config'
 import type { PauseRecord, StopRecord, VmState } from '../core/vms/vm-state'
 import type { ErrorCode, ErrorInfo } from '../core/errors'
 
-export type { AccelChoice, DiskFormat, Firmware, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
+export type { AccelChoice, DiskBus, DiskFormat, Firmware, NicModel, PortForward, VmConfig, VmState, StopRecord, PauseRecord, ErrorCode, ErrorInfo }
 export type { Message, MessageKey, MessageParam } from '../core/errors'
 
 export type { CheckStatus, HostCheckItem } from '../core/host/types'
@@ -29,6 +31,7 @@ export type {
   IsoInspection,
   JobProgress,
   LogTail,
+  OsHardware,
   OsInfo,
   Screenshot,
   VmDetails,

@@ -8,6 +8,20 @@ export const cliOptions = {
   /** migrate's target connection (a libvirt URI). */
   to: { type: 'string' },
   iso: { type: 'string' },
+  'drivers-iso': { type: 'string' },
+  'second-iso': { type: 'string' },
+  eject: { type: 'boolean' },
+  boot: { type: 'string' },
+  nic: { type: 'string' },
+  'disk-bus': { type: 'string' },
+  rtc: { type: 'string' },
+  tablet: { type: 'string' },
+  hyperv: { type: 'string' },
+  'port-forward': { type: 'string', multiple: true },
+  size: { type: 'string' },
+  existing: { type: 'string' },
+  bus: { type: 'string' },
+  'delete-file': { type: 'boolean' },
   import: { type: 'string' },
   'disk-size': { type: 'string' },
   'disk-format': { type: 'string' },
@@ -51,12 +65,20 @@ export const usage = `Usage: vireo <command> [options]
 
   host check [--json] [--refresh]   can this machine run VMs? (exit 0 when it can)
   create --name NAME [--iso PATH | --import DISK] [--disk-size SIZE] [--disk-format qcow2|raw]
+         [--drivers-iso virtio-win.iso] (Windows: drivers CD, then virtio disk and NIC)
          [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg] [--start] [--json]
   list [--json | --names]           VMs with their state (--names: one name a line)
   info VM [--json]                  one VM, with its QEMU command line
   start VM | shutdown VM [--timeout SEC] | stop VM (force off) | reboot VM | pause VM | resume VM
   eject VM | insert VM ISO | screenshot VM FILE.png
   logs VM [--log qemu|serial] [--lines N]
+  set VM [--name NAME] [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg]
+         [--boot disk,cdrom] [--iso PATH | --eject] [--second-iso PATH|none] [--nic virtio|e1000e]
+         [--disk-bus virtio,sata,scsi…] [--disk-size SIZE] [--rtc utc|localtime]
+         [--tablet on|off] [--hyperv on|off] [--port-forward [tcp|udp:]HOST:GUEST|none]…
+                                    change a VM (hardware only while it is stopped)
+  disk list VM | add VM (--size SIZE | --existing FILE) [--bus virtio|sata|scsi]
+         | remove VM N [--delete-file] [--yes]   a stopped VM's disks (files kept unless asked)
   clone VM --name NAME [--json]     a full copy of a stopped VM (its own disks)
   migrate VM --to URI [--json]      move a stopped libvirt VM, with its disks, to another libvirt connection
   snapshot list VM | take VM NAME | revert VM NAME [--yes] | delete VM NAME [--yes]

@@ -25,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./connections-command')).runConnections(rest, values)
     case 'snapshot':
       return (await import('./snapshot-command')).runSnapshot(rest, values)
+    case 'set':
+      return (await import('./hardware-command')).runSet(rest, values)
+    case 'disk':
+      return (await import('./hardware-command')).runDisk(rest, values)
     case 'settings':
       return (await import('./settings-command')).runSettings(rest, values)
     default:

@@ -122,6 +122,7 @@ function createParams(values: CliValues): Input<'createVm'> {
           ? { kind: 'import', path: values.import }
           : { kind: 'none' },
     ...(values['disk-size'] !== undefined ? { diskSize: values['disk-size'] } : {}),
+    ...(values['drivers-iso'] !== undefined ? { driversIso: values['drivers-iso'] } : {}),
     ...(values['disk-format'] !== undefined
       ? { diskFormat: values['disk-format'] as 'qcow2' }
       : {}),

@@ -4,7 +4,7 @@
  * checked at compile time to produce exactly these shapes, so the two cannot drift apart.
  */
 import type { SettingsChanges } from './settings-types'
-import type { AccelChoice, BootDevice, DiskFormat, Firmware, PortForward } from './vms/config'
+import type { AccelChoice, BootDevice, DiskBus, DiskFormat, Firmware, NicModel, PortForward, RtcBase } from './vms/config'
 
 /** A connection, by its id (`local`: Vireo's own VMs on this computer). See backends/backend.ts. */
 export interface ConnectionRef {
@@ -46,6 +46,8 @@ export interface CreateVmRequest extends ConnectionRef {
   firmware?: Firmware
   accel: AccelChoice
   portForwards: PortForward[]
+  /** For a Windows ISO: a virtio-win drivers ISO for the second CD drive (then virtio disk and NIC). */
+  driversIso?: string | null
   /** Start the VM as soon as it is made (the wizard's default). */
   start: boolean
 }
@@ -61,6 +63,30 @@ export interface VmChanges {
   portForwards?: PortForward[]
   /** New size of the first disk; it can only grow. */
   diskSize?: string
+  /** Each disk's bus, in the disks' order (one for each disk). */
+  diskBuses?: DiskBus[]
+  nicModel?: NicModel
+  /** The second CD drive's ISO (e.g. virtio-win drivers), or null for no second drive. */
+  secondCdrom?: string | null
+  rtc?: RtcBase
+  tablet?: boolean
+  hyperv?: boolean
+}
+
+/** A disk for a stopped VM: a new image of `size`, or the `existing` image file (kept where it is). */
+export interface AddDiskRequest extends VmRef {
+  size?: string
+  existing?: string
+  bus: DiskBus
+  /** The new image's format (ignored for an existing file, whose format is read). */
+  format: DiskFormat
+}
+
+export interface RemoveDiskRequest extends VmRef {
+  /** Which disk, from 0 in the definition's order. */
+  index: number
+  /** Delete its image file too (never done unless asked). */
+  deleteFile: boolean
 }
 
 export interface UpdateVmRequest extends VmRef {
@@ -123,6 +149,8 @@ export interface VireoRequests {
   createVm: CreateVmRequest
   previewVm: CreateVmRequest
   updateVm: UpdateVmRequest
+  addDisk: AddDiskRequest
+  removeDisk: RemoveDiskRequest
   cloneVm: CloneVmRequest
   migrateVm: MigrateVmRequest
   deleteVm: DeleteVmRequest

@@ -5,7 +5,7 @@
 import type { ErrorInfo } from './errors'
 import type { SettingsInfo } from './settings-types'
 import type { VmRef } from './requests'
-import type { AccelChoice, DiskFormat, Firmware, VmConfig } from './vms/config'
+import type { AccelChoice, DiskBus, DiskFormat, Firmware, NicModel, RtcBase, VmConfig } from './vms/config'
 import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
 
 export type { HostReport } from './host/types'
@@ -103,12 +103,39 @@ export interface LogTail {
   lines: string[]
 }
 
+/**
+ * What a Windows guest wants: devices its installer drives without extra drivers (SATA, an
+ * Intel e1000e NIC; virtio once the virtio-win ISO is attached), a clock in local time, Hyper-V
+ * enlightenments (under KVM). `tpm` and `secureBoot` are data for the TPM/Secure Boot work
+ * beside this one; nothing reads them yet (the lead wires them into the config at merge).
+ */
+export interface OsHardware {
+  diskBus: DiskBus
+  nicModel: NicModel
+  rtc: RtcBase
+  hyperv: boolean
+  tablet: boolean
+  /** Windows' drivers are on a second CD: attach a virtio-win ISO and use virtio instead. */
+  virtioDriversIso: boolean
+  tpm?: boolean
+  secureBoot?: boolean
+}
+
 export interface IsoInspection {
   path: string
   sizeBytes: number
   label: string | null
   os: OsInfo | null
-  recommended: { memoryMiB: number; cpus: number; diskGiB: number; firmware: Firmware }
+  recommended: {
+    memoryMiB: number
+    cpus: number
+    diskGiB: number
+    firmware: Firmware
+    /** What an OS needs beyond a Linux guest's defaults (Windows: SATA, e1000e, local time…). */
+    hardware?: OsHardware
+  }
+  /** A virtio-win drivers ISO found in the ISO folders, for a Windows installer; null if none. */
+  driversIso?: string | null
 }
 
 export interface FileEntry {

@@ -31,6 +31,8 @@ import type {
   SnapshotRequest,
   UpdateSettingsRequest,
   UpdateVmRequest,
+  AddDiskRequest,
+  RemoveDiskRequest,
   VmRef,
 } from './requests'
 import type {
@@ -312,6 +314,16 @@ export class Vireo extends EventEmitter<EventMap> {
   async updateVm(params: Addressed<UpdateVmRequest>): Promise<VmDetails> {
     const [backend, request] = this.route(params)
     return backend.updateVm(request)
+  }
+
+  async addDisk(params: Addressed<AddDiskRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    return backend.addDisk(request)
+  }
+
+  async removeDisk(params: Addressed<RemoveDiskRequest>): Promise<VmDetails> {
+    const [backend, request] = this.route(params)
+    return backend.removeDisk(request)
   }
 
   async cloneVm(params: Addressed<CloneVmRequest>): Promise<VmDetails> {

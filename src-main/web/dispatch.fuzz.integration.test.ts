@@ -183,6 +183,8 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
   addConnection: () => ({ uri: pick(['', 'qemu+tcp://h/system', 'not a uri', 'qemu://host/system', 'x'.repeat(3000), 'local', 'qemu:///system?command=/bin/true']) }),
   removeConnection: () => ({ uri: pick(['local', 'qemu:///nowhere', '']) }),
   getVm: () => ({ id: anId() }),
+  addDisk: () => (chance(0.5) ? { id: anId(), size: mostly(['16M'], ['0', 'abc']) } : { id: anId(), existing: anIso(), bus: mostly(['scsi', 'sata'], ['usb']) }),
+  removeDisk: () => ({ id: anId(), index: mostly([0, 1], [-1, 8, 0.5]), deleteFile: chance(0.2) }),
   createVm: () => createParams(),
   previewVm: () => createParams(),
   updateVm: () => {
@@ -197,6 +199,12 @@ const builders: Record<MethodName, () => Record<string, unknown>> = {
       cdrom: () => (chance(0.3) ? null : anIso()),
       portForwards: () => (chance(0.5) ? [] : [aForward()]),
       diskSize: () => mostly(['128M', '64G'], ['1M', 'abc', '1P']),
+      diskBuses: () => mostly([['virtio'], ['scsi']], [['usb'], ['sata', 'sata']]),
+      nicModel: () => mostly(['virtio', 'e1000e'], ['rtl8139']),
+      secondCdrom: () => (chance(0.3) ? null : anIso()),
+      rtc: () => mostly(['utc', 'localtime'], ['gmt']),
+      tablet: () => mostly([true, false], ['yes']),
+      hyperv: () => mostly([true, false], [1]),
     }
     for (const [key, value] of Object.entries(options)) if (chance(0.2)) changes[key] = value()
     return { id: anId(), changes }

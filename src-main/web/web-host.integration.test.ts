@@ -75,6 +75,8 @@ describe('API WebSocket', () => {
       createVm: { name: '', source: { kind: 'none' } },
       previewVm: { name: 'Preview', source: { kind: 'none' } },
       updateVm: { id: 'missing000', changes: {} },
+      addDisk: { id: 'missing000', size: '16M' },
+      removeDisk: { id: 'missing000', index: 0 },
       cloneVm: { id: 'missing000', name: 'Clone' },
       migrateVm: { id: 'missing000', toConnection: 'local' },
       listSnapshots: { id: 'missing000' },

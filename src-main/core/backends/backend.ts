@@ -9,6 +9,8 @@ import type {
   ShutdownVmRequest,
   SnapshotRequest,
   UpdateVmRequest,
+  AddDiskRequest,
+  RemoveDiskRequest,
   VmRef,
 } from '../requests'
 import type {
@@ -48,6 +50,8 @@ export interface Backend {
   previewVm(params: CreateVmRequest): Promise<VmPreview>
   createVm(params: CreateVmRequest): Promise<VmDetails>
   updateVm(params: UpdateVmRequest): Promise<VmDetails>
+  addDisk(params: AddDiskRequest): Promise<VmDetails>
+  removeDisk(params: RemoveDiskRequest): Promise<VmDetails>
   cloneVm(params: CloneVmRequest): Promise<VmDetails>
   deleteVm(params: DeleteVmRequest): Promise<DeleteResult>
   /** Moves a stopped VM with its storage to `to` (another connection's backend); libvirt to libvirt only. */

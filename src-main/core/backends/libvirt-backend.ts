@@ -295,7 +295,6 @@ export class LibvirtBackend implements Backend {
     return vm
   }
 
-
   updateVm = (params: UpdateVmRequest): Promise<VmDetails> => this.actions.updateVm(params)
   cloneVm = (params: CloneVmRequest): Promise<VmDetails> => this.actions.cloneVm(params)
   ejectIso = (ref: VmRef): Promise<VmSummary> => this.actions.changeMedia(ref, null)
@@ -309,6 +308,13 @@ export class LibvirtBackend implements Backend {
   migrateVm(params: MigrateVmRequest, to: Backend): Promise<VmDetails> {
     if (!(to instanceof LibvirtBackend) || to === this) return Promise.reject(m.migrateNeedsLibvirt())
     return this.actions.migrateVm(params, to.actions)
+  }
+
+  addDisk(): Promise<VmDetails> {
+    return Promise.reject(m.notYet('disks'))
+  }
+  removeDisk(): Promise<VmDetails> {
+    return Promise.reject(m.notYet('disks'))
   }
 
   logTail(): Promise<LogTail> {

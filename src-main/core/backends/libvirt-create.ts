@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -77,9 +78,9 @@ async function draft(site: LibvirtSite, params: CreateVmRequest): Promise<Draft>
     disks: [{ file: `disk0.${format}`, format, bus: 'virtio' }],
     cdrom: params.source.kind === 'iso' ? (iso?.path ?? params.source.path) : null,
     bootOrder: ['disk', 'cdrom'],
-    network: { mode: 'user', portForwards: [] },
+    network: { mode: 'user', portForwards: [], model: 'virtio' },
     createdAt: new Date().toISOString(),
-  } satisfies VmConfig)
+  } satisfies z.input<typeof vmConfigSchema>)
   const autoKvm = params.accel === 'auto' && host.accel === 'kvm' && (!site.local || (await site.localAccel()) === 'kvm')
   const type = params.accel === 'kvm' || autoKvm ? 'kvm' : 'qemu'
   const volume = `${domainName(params.name)}-disk0.${format}`

@@ -13,6 +13,8 @@ import type {
   ShutdownVmRequest,
   SnapshotRequest,
   UpdateVmRequest,
+  AddDiskRequest,
+  RemoveDiskRequest,
   VmRef,
 } from '../requests'
 import type {
@@ -30,6 +32,7 @@ import { logTail } from '../vms/launch'
 import { Supervisor, type VmRuntime } from '../vms/supervisor'
 import { unlessDeleted } from '../vms/vm-checks'
 import { VmProvisioning } from '../vms/vm-provisioning'
+import { VmDisks } from '../vms/vm-disks'
 import { VmSettings } from '../vms/vm-settings'
 import { VmSnapshotService } from '../vms/vm-snapshot-service'
 import { startStats } from '../vms/vm-stats'
@@ -63,6 +66,7 @@ export class LocalBackend implements Backend {
   private readonly views: VmViews
   private readonly provisioning: VmProvisioning
   private readonly settings: VmSettings
+  private readonly disks: VmDisks
   private readonly snapshots: VmSnapshotService
   private readonly events: BackendEvents
   private stopStats: (() => void) | null = null
@@ -95,6 +99,7 @@ export class LocalBackend implements Backend {
       removed: (id) => events.emit('vmRemoved', { connection, id }),
     })
     this.settings = new VmSettings({ ...common, host: this.host, views: this.views })
+    this.disks = new VmDisks({ ...common, views: this.views })
     this.snapshots = new VmSnapshotService(common)
     this.supervisor.on('state', (id, runtime) => this.announceState(id, runtime))
     this.supervisor.on('reset', (id) => events.emit('vmReset', { connection, id }))
@@ -181,6 +186,14 @@ export class LocalBackend implements Backend {
 
   migrateVm(): Promise<VmDetails> {
     return Promise.reject(libvirtMessages.migrateNeedsLibvirt())
+  }
+
+  addDisk(params: AddDiskRequest): Promise<VmDetails> {
+    return this.disks.add(params)
+  }
+
+  removeDisk(params: RemoveDiskRequest): Promise<VmDetails> {
+    return this.disks.remove(params)
   }
 
   cloneVm(params: CloneVmRequest): Promise<VmDetails> {

@@ -4,11 +4,12 @@ import { msg, toErrorInfo, VireoError, type Message, type MessageKey } from '../
  * Every error a libvirt connection shows a user, in one place: what went wrong and what to do
  * next, as keys of the core's catalogues (`error.libvirt.*`, en and zh-CN).
  */
-export type NotYet = 'log'
+export type NotYet = 'log' | 'disks'
 export type UriProblem = 'shape' | 'spaces' | 'noHost' | 'dash' | 'needsSsh'
 
 const notYetWhat = {
   log: 'error.libvirt.what.log',
+  disks: 'error.libvirt.what.disks',
 } as const satisfies Record<NotYet, MessageKey>
 const shutDownWhat = {
   settings: 'error.libvirt.what.settings',

@@ -1,4 +1,7 @@
+import type { OsHardware } from '../types'
 import type { Firmware } from '../vms/config'
+import type { IsoFiles } from './iso-files'
+import { detectWindows } from './windows-detect'
 
 /**
  * Which OS an installer ISO holds, from its volume label. Vireo keeps its own table:
@@ -13,7 +16,15 @@ export interface OsEntry {
   cpus: number
   diskGiB: number
   firmware: Firmware
+  /** Hardware an OS needs beyond a modern Linux guest's (virtio, UTC, no enlightenments). */
+  hardware?: OsHardware
 }
+
+const windowsHardware: OsHardware = { diskBus: 'sata', nicModel: 'e1000e', rtc: 'localtime', hyperv: true, tablet: true, virtioDriversIso: true }
+/** Windows 11 refuses to install without UEFI, Secure Boot and TPM 2.0, 4 GiB, 2 cores, 64 GB. */
+const windows11 = { memoryMiB: 4096, cpus: 2, diskGiB: 64, firmware: 'uefi', hardware: { ...windowsHardware, tpm: true, secureBoot: true } } as const
+const windows10 = { memoryMiB: 4096, cpus: 2, diskGiB: 64, firmware: 'uefi', hardware: windowsHardware } as const
+const windowsServer = { memoryMiB: 4096, cpus: 2, diskGiB: 64, firmware: 'uefi', hardware: { ...windowsHardware, tpm: true, secureBoot: true } } as const
 
 const linux = { memoryMiB: 2048, cpus: 2, diskGiB: 20, firmware: 'bios' } as const
 
@@ -35,20 +46,30 @@ export const osCatalog: OsEntry[] = [
   { id: 'archlinux', label: /^ARCH_\d+/i, name: () => 'Arch Linux', ...linux },
   { id: 'opensuse', label: /^openSUSE[-_ ]?(Leap|Tumbleweed)?/i, name: (m) => `openSUSE ${m[1] ?? ''}`.trim(), ...linux, diskGiB: 25 },
   { id: 'rhel-like', label: /^(Rocky|AlmaLinux|CentOS-Stream|RHEL)[-_ ]?(\d+)?/i, name: (m) => `${m[1] ?? ''} ${m[2] ?? ''}`.trim(), ...linux },
-  {
-    id: 'windows',
-    label: /^(CCCOMA|CCSA|CPBA|CENA|J_CCSA|SSS_X64|Win1[01]|WINDOWS)/i,
-    name: () => 'Microsoft Windows',
-    memoryMiB: 4096,
-    cpus: 2,
-    diskGiB: 64,
-    firmware: 'uefi',
-  },
 ]
+
+/** The Windows entries, by what windows-detect.ts tells apart (ids as osinfo-db's). */
+export const windowsEntries = {
+  win11: { id: 'win11', ...windows11 },
+  win10: { id: 'win10', ...windows10 },
+  // A consumer label without the files that tell 10 from 11: Windows 11's needs suit both.
+  win10or11: { id: 'win11', ...windows11 },
+  server: { id: 'winserver', ...windowsServer },
+}
 
 export const genericLinux = { id: 'generic-linux', name: 'Unknown OS (generic Linux defaults)', ...linux }
 
-export function detectOs(label: string | null): { id: string; name: string; entry: Omit<OsEntry, 'label' | 'name' | 'id'> } | null {
+export type { OsHardware }
+
+export type OsMatch = { id: string; name: string; entry: Omit<OsEntry, 'label' | 'name' | 'id'> }
+
+/** The OS of an ISO from its label and, for Windows, the files it carries. */
+export function detectOs(label: string | null, files: IsoFiles = { names: new Set(), texts: new Map() }): OsMatch | null {
+  const windows = detectWindows(label, files)
+  if (windows !== null) {
+    const { id, ...entry } = windowsEntries[windows.kind]
+    return { id, name: windows.name, entry }
+  }
   if (label === null) return null
   for (const entry of osCatalog) {
     const match = label.match(entry.label)

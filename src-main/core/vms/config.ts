@@ -46,7 +46,9 @@ export const snapshotNameSchema = nameSchema('snapshot', 64).refine(
 )
 
 export const diskFormatSchema = z.enum(['qcow2', 'raw'])
-export const diskBusSchema = z.enum(['virtio', 'sata', 'ide'])
+export const diskBusSchema = z.enum(['virtio', 'sata', 'ide', 'scsi'])
+export const nicModelSchema = z.enum(['virtio', 'e1000e'])
+export const rtcBaseSchema = z.enum(['utc', 'localtime'])
 export const firmwareSchema = z.enum(['bios', 'uefi'])
 export const accelChoiceSchema = z.enum(['auto', 'kvm', 'tcg'])
 export const bootDeviceSchema = z.enum(['disk', 'cdrom'])
@@ -90,6 +92,8 @@ export const portForwardRequestSchema = z
 export const networkSchema = z.object({
   mode: z.enum(['user', 'none']).default('user'),
   portForwards: z.array(portForwardSchema).max(32).default([]),
+  /** The NIC the guest sees: virtio (fast, needs drivers on Windows) or an Intel e1000e. */
+  model: nicModelSchema.default('virtio'),
 })
 
 export const osInfoSchema = z.object({
@@ -114,7 +118,18 @@ export const vmConfigSchema = z.object({
    * installer runs; once installed, the disk boots with no eject needed.
    */
   bootOrder: z.array(bootDeviceSchema).min(1).max(2).default(['disk', 'cdrom']),
-  network: networkSchema.default({ mode: 'user', portForwards: [] }),
+  network: networkSchema.default({ mode: 'user', portForwards: [], model: 'virtio' }),
+  /**
+   * A second CD drive (e.g. the virtio-win drivers ISO beside a Windows installer): an
+   * absolute path, or null for none. Configs from before it read as null.
+   */
+  secondCdrom: z.string().min(1).nullable().default(null),
+  /** What the guest's clock keeps: UTC (Linux) or local time (Windows). */
+  rtc: rtcBaseSchema.default('utc'),
+  /** A USB tablet (absolute pointer) on an xHCI controller. */
+  tablet: z.boolean().default(true),
+  /** Hyper-V enlightenments on -cpu for Windows guests; applied only when KVM runs the VM. */
+  hyperv: z.boolean().default(false),
   createdAt: z.string(),
 })
 
@@ -125,3 +140,6 @@ export type Firmware = z.infer<typeof firmwareSchema>
 export type AccelChoice = z.infer<typeof accelChoiceSchema>
 export type DiskFormat = z.infer<typeof diskFormatSchema>
 export type BootDevice = z.infer<typeof bootDeviceSchema>
+export type DiskBus = z.infer<typeof diskBusSchema>
+export type NicModel = z.infer<typeof nicModelSchema>
+export type RtcBase = z.infer<typeof rtcBaseSchema>

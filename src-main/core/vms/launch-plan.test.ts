@@ -96,6 +96,19 @@ describe('planLaunch', () => {
     expectPlan('missing-disk-and-iso', plan)
   })
 
+  it('gives a Windows VM the Hyper-V enlightenments under KVM only, and checks its drivers CD', () => {
+    const windows: VmConfig = { ...uefi, hyperv: true, rtc: 'localtime', secondCdrom: '/srv/iso/virtio-win.iso' }
+    const onKvm = planLaunch(inputs(windows, kvmHost))
+    const onTcg = planLaunch(inputs(windows, tcgHost))
+    expect(onKvm.argv?.join(' ')).toContain('-cpu host,hv_relaxed,hv_vapic,hv_spinlocks=0x1fff')
+    expect(onTcg.argv?.join(' ')).toContain('-cpu max -m')
+    expect(filesToCheck(windows, vmDir)).toContain('/srv/iso/virtio-win.iso')
+    expectPlan('windows-hyperv-on-kvm', onKvm)
+    const missing = planLaunch(inputs(windows, kvmHost, ['/srv/iso/virtio-win.iso']))
+    expect(missing.argv).toBeNull()
+    expect(missing.problems.map((p) => [p.code, p.details])).toEqual([['FILE_MISSING', { path: '/srv/iso/virtio-win.iso' }]])
+  })
+
   it('refuses a runtime folder too deep for a socket path, with the fix', () => {
     const deep = `/tmp/${'d'.repeat(100)}/vireo`
     const plan = planLaunch(inputs(linux, tcgHost, [], { vmDir, runtimeRoot: deep }))

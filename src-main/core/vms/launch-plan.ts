@@ -56,6 +56,7 @@ export function filesToCheck(config: VmConfig, vmDir: string): string[] {
   return [
     ...config.disks.map((disk) => diskPath(disk, vmDir)),
     ...(config.cdrom === null ? [] : [config.cdrom]),
+    ...(config.secondCdrom === null ? [] : [config.secondCdrom]),
     ...(config.firmware === 'uefi' ? [join(vmDir, UEFI_VARS_FILE)] : []),
   ]
 }
@@ -95,6 +96,10 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
     problems.push(problem('FILE_MISSING', msg('launch.isoMissing', { path: config.cdrom }), msg('launch.isoMissingHint'), { path: config.cdrom, eject: true }))
   }
 
+  if (config.secondCdrom !== null && !present.has(config.secondCdrom)) {
+    problems.push(problem('FILE_MISSING', msg('launch.isoMissing', { path: config.secondCdrom }), msg('launch.secondIsoMissingHint'), { path: config.secondCdrom }))
+  }
+
   let uefi: { code: string; vars: string } | undefined
   if (config.firmware === 'uefi') {
     if (host.uefi === null) {
@@ -119,6 +124,8 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
             pidFile: files.pidFile,
             accel,
             sandbox: host.sandbox,
+            // Hyper-V enlightenments are a KVM feature: under TCG they are left out.
+            hyperv: config.hyperv && accel === 'kvm',
             ...(uefi ? { uefi } : {}),
           }),
         ]

@@ -52,6 +52,7 @@ const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
       bootOrder: ['cdrom', 'disk'],
       network: {
         mode: 'user',
+        model: 'virtio',
         portForwards: [
           { protocol: 'tcp', hostPort: 2222, guestPort: 22 },
           { protocol: 'udp', hostPort: 5353, guestPort: 53 },
@@ -60,7 +61,36 @@ const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
     },
     ctx,
   },
-  'no-network': { config: { ...base, network: { mode: 'none', portForwards: [] } }, ctx },
+  'windows-virtio-scsi-drivers-cd': {
+    config: {
+      ...base,
+      name: 'Windows 11',
+      firmware: 'uefi',
+      disks: [
+        { file: 'disk0.qcow2', format: 'qcow2', bus: 'scsi' },
+        { file: 'disk1.qcow2', format: 'qcow2', bus: 'scsi' },
+      ],
+      cdrom: '/srv/iso/Win11_23H2_English_x64.iso',
+      secondCdrom: '/srv/iso/virtio-win-0.1.240.iso',
+      rtc: 'localtime',
+      hyperv: true,
+    },
+    ctx: { ...ctx, hyperv: true, uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: `${ctx.vmDir}/OVMF_VARS.fd` } },
+  },
+  'windows-sata-e1000e-no-tablet': {
+    config: {
+      ...base,
+      name: 'Windows 10',
+      disks: [{ file: 'disk0.qcow2', format: 'qcow2', bus: 'sata' }],
+      cdrom: '/srv/iso/Win10_22H2_English_x64.iso',
+      network: { mode: 'user', portForwards: [], model: 'e1000e' },
+      rtc: 'localtime',
+      tablet: false,
+      hyperv: true,
+    },
+    ctx: { ...ctx, accel: 'tcg' },
+  },
+  'no-network': { config: { ...base, network: { mode: 'none', portForwards: [], model: 'virtio' } }, ctx },
   'hostile-names-and-paths': {
     config: {
       ...base,
@@ -122,6 +152,36 @@ describe('buildQemuArgs', () => {
       bus: 'sata' as const,
     }))
     expect(() => buildQemuArgs({ ...base, disks: many }, ctx)).toThrow(/SATA/)
+  })
+
+  it('puts SCSI disks on one virtio-scsi controller and the second CD drive after the first', () => {
+    const args = buildQemuArgs(cases['windows-virtio-scsi-drivers-cd']!.config, ctx)
+    expect(args.filter((a) => a.startsWith('virtio-scsi-pci'))).toEqual(['virtio-scsi-pci,id=scsi0'])
+    expect(args).toContain('scsi-hd,drive=disk0,id=disk0-dev,bus=scsi0.0,bootindex=1')
+    expect(args).toContain('scsi-hd,drive=disk1,id=disk1-dev,bus=scsi0.0')
+    expect(args).toContain('ide-cd,drive=cd1,id=cd1-dev,bus=ide.1')
+    expect(args.join(' ')).toContain('file=/srv/iso/virtio-win-0.1.240.iso,format=raw')
+  })
+
+  it('chooses the NIC model, the clock base and the tablet from the definition', () => {
+    const args = buildQemuArgs(cases['windows-sata-e1000e-no-tablet']!.config, ctx)
+    expect(args.some((a) => a.startsWith('e1000e,netdev=net0,'))).toBe(true)
+    expect(args[args.indexOf('-rtc') + 1]).toBe('base=localtime')
+    expect(args.join(' ')).not.toContain('usb-tablet')
+    expect(buildQemuArgs(base, ctx).join(' ')).toContain('usb-tablet,bus=usb.0')
+  })
+
+  it('adds the Hyper-V enlightenments to the host CPU only when asked to', () => {
+    const on = buildQemuArgs(base, { ...ctx, hyperv: true })
+    expect(on[on.indexOf('-cpu') + 1]).toBe('host,hv_relaxed,hv_vapic,hv_spinlocks=0x1fff,hv_vpindex,hv_runtime,hv_time,hv_synic,hv_stimer,hv_frequencies,hv_reset')
+    const off = buildQemuArgs(base, ctx)
+    expect(off[off.indexOf('-cpu') + 1]).toBe('host')
+  })
+
+  it('counts the second CD drive against the AHCI ports', () => {
+    const five = Array.from({ length: 5 }, (_, i) => ({ file: `d${i}.qcow2`, format: 'qcow2' as const, bus: 'sata' as const }))
+    expect(() => buildQemuArgs({ ...base, disks: five }, ctx)).not.toThrow()
+    expect(() => buildQemuArgs({ ...base, disks: five, secondCdrom: '/x/virtio-win.iso' }, ctx)).toThrow(/SATA/)
   })
 
   it('never opens a TCP listener for VNC or QMP', () => {

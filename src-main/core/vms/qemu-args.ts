@@ -19,7 +19,26 @@ export interface LaunchContext {
   uefi?: { code: string; vars: string }
   /** Whether this QEMU was built with seccomp (`-sandbox`). */
   sandbox: boolean
+  /** Hyper-V enlightenments on -cpu (the launch plan sets it only for a KVM start). */
+  hyperv?: boolean
 }
+
+/**
+ * The Hyper-V enlightenments libvirt and virt-manager give a Windows guest under KVM: relaxed
+ * timing, virtual APIC, spinlock retries, a reference clock and synthetic timers.
+ */
+export const HYPERV_FLAGS = [
+  'hv_relaxed',
+  'hv_vapic',
+  'hv_spinlocks=0x1fff',
+  'hv_vpindex',
+  'hv_runtime',
+  'hv_time',
+  'hv_synic',
+  'hv_stimer',
+  'hv_frequencies',
+  'hv_reset',
+]
 
 export const QEMU_BINARY = 'qemu-system-x86_64'
 
@@ -32,9 +51,10 @@ const AHCI_PORTS = 6
  * `x.qcow2,file.locking=off` opens exactly that file.
  */
 export function buildQemuArgs(config: VmConfig, ctx: LaunchContext): string[] {
-  const sataDisks = config.disks.filter((d) => d.bus !== 'virtio').length
-  if (sataDisks + 1 > AHCI_PORTS) {
-    throw new RangeError(`at most ${AHCI_PORTS - 1} SATA disks fit beside the CD drive`)
+  const sataDisks = config.disks.filter(onAhci).length
+  const cdDrives = config.secondCdrom === null ? 1 : 2
+  if (sataDisks + cdDrives > AHCI_PORTS) {
+    throw new RangeError(`at most ${AHCI_PORTS - cdDrives} SATA disks fit beside the CD drives`)
   }
   return [
     ...identity(config, ctx),
@@ -43,7 +63,7 @@ export function buildQemuArgs(config: VmConfig, ctx: LaunchContext): string[] {
     ...disks(config, ctx.vmDir),
     ...cdrom(config, sataDisks),
     ...network(config),
-    ...devices(),
+    ...devices(config),
     ...control(config, ctx),
   ]
 }
@@ -69,13 +89,13 @@ function machine(config: VmConfig, ctx: LaunchContext): string[] {
     ctx.accel,
     // With working KVM, pass the host CPU through; under TCG a model TCG emulates in full.
     '-cpu',
-    ctx.accel === 'kvm' ? 'host' : 'max',
+    ctx.accel === 'kvm' ? ['host', ...(ctx.hyperv === true ? HYPERV_FLAGS : [])].join(',') : 'max',
     '-m',
     `${config.memoryMiB}M`,
     '-smp',
     String(config.cpus),
     '-rtc',
-    'base=utc',
+    `base=${config.rtc}`,
     // As libvirt does: no S3/S4 sleep states, which guests handle poorly under emulation.
     '-global',
     'ICH9-LPC.disable_s3=1',
@@ -103,8 +123,25 @@ export function diskPath(disk: DiskConfig, vmDir: string): string {
   return isAbsolute(disk.file) ? disk.file : join(vmDir, disk.file)
 }
 
+/** SATA (and the older ide name) disks sit on q35's AHCI controller beside the CD drives. */
+function onAhci(disk: DiskConfig): boolean {
+  return disk.bus === 'sata' || disk.bus === 'ide'
+}
+
+function diskDevice(disk: DiskConfig, id: string, boot: string, sataPort: number): string {
+  switch (disk.bus) {
+    case 'virtio':
+      return `virtio-blk-pci,drive=${id},id=${id}-dev${boot}`
+    case 'scsi':
+      return `scsi-hd,drive=${id},id=${id}-dev,bus=scsi0.0${boot}`
+    default:
+      return `ide-hd,drive=${id},id=${id}-dev,bus=ide.${sataPort}${boot}`
+  }
+}
+
 function disks(config: VmConfig, vmDir: string): string[] {
-  const args: string[] = []
+  // One virtio-scsi controller carries every SCSI disk.
+  const args: string[] = config.disks.some((d) => d.bus === 'scsi') ? ['-device', 'virtio-scsi-pci,id=scsi0'] : []
   let sataPort = 0
   config.disks.forEach((disk, i) => {
     const id = `disk${i}`
@@ -127,9 +164,7 @@ function disks(config: VmConfig, vmDir: string): string[] {
         'rerror=report',
       ].join(','),
       '-device',
-      disk.bus === 'virtio'
-        ? `virtio-blk-pci,drive=${id},id=${id}-dev${boot}`
-        : `ide-hd,drive=${id},id=${id}-dev,bus=ide.${sataPort++}${boot}`,
+      diskDevice(disk, id, boot, onAhci(disk) ? sataPort++ : -1),
     )
   })
   return args
@@ -138,12 +173,22 @@ function disks(config: VmConfig, vmDir: string): string[] {
 function cdrom(config: VmConfig, sataDisks: number): string[] {
   // The CD drive is always there, so media can be inserted into a running VM.
   const media = config.cdrom === null ? '' : `,file=${qemuOptValue(config.cdrom)},format=raw`
-  return [
+  const args = [
     '-drive',
     `if=none,id=cd0,media=cdrom,readonly=on${media}`,
     '-device',
     `ide-cd,drive=cd0,id=cd0-dev,bus=ide.${sataDisks}${bootIndex(config, 'cdrom')}`,
   ]
+  // The second drive (drivers for the installer) is never a boot device.
+  if (config.secondCdrom !== null) {
+    args.push(
+      '-drive',
+      `if=none,id=cd1,media=cdrom,readonly=on,file=${qemuOptValue(config.secondCdrom)},format=raw`,
+      '-device',
+      `ide-cd,drive=cd1,id=cd1-dev,bus=ide.${sataDisks + 1}`,
+    )
+  }
+  return args
 }
 
 function network(config: VmConfig): string[] {
@@ -156,17 +201,14 @@ function network(config: VmConfig): string[] {
     '-netdev',
     `user,id=net0${forwards.join('')}`,
     '-device',
-    `virtio-net-pci,netdev=net0,id=net0-dev,mac=${macAddress(config.id)}`,
+    `${config.network.model === 'e1000e' ? 'e1000e' : 'virtio-net-pci'},netdev=net0,id=net0-dev,mac=${macAddress(config.id)}`,
   ]
 }
 
-function devices(): string[] {
+function devices(config: VmConfig): string[] {
   return [
     // An absolute pointer: the guest's cursor follows the console's exactly.
-    '-device',
-    'qemu-xhci,id=usb',
-    '-device',
-    'usb-tablet,bus=usb.0',
+    ...(config.tablet ? ['-device', 'qemu-xhci,id=usb', '-device', 'usb-tablet,bus=usb.0'] : []),
     // Standard VGA shows BIOS, boot loaders and text consoles; every guest drives it.
     '-device',
     'VGA,id=video0',

@@ -54,6 +54,13 @@ export class VmProvisioning {
     const firmware = params.firmware ?? (rec.firmware === 'uefi' && host.firmware.uefi ? 'uefi' : 'bios')
     const diskBytes = parseSize(params.diskSize ?? `${Math.round(rec.diskGiB * 1024)}M`)
     const importing = params.source.kind === 'import'
+    // Windows: SATA and e1000e, which its installer drives as it is; virtio (faster) when the
+    // virtio-win drivers ISO goes in the second CD drive. tpm/secureBoot in rec.hardware are
+    // left for the TPM and Secure Boot fields (added beside this work; wired at merge).
+    const hw = iso?.recommended.hardware
+    const driversIso = hw === undefined ? null : (params.driversIso ?? null)
+    if (driversIso !== null) await inspectIso(driversIso)
+    const virtio = hw === undefined || driversIso !== null
     const config = vmConfigSchema.parse({
       version: CONFIG_VERSION,
       id,
@@ -63,10 +70,14 @@ export class VmProvisioning {
       cpus,
       firmware,
       accel: params.accel,
-      disks: [{ file: `disk0.${importing ? 'qcow2' : params.diskFormat}`, format: importing ? 'qcow2' : params.diskFormat, bus: 'virtio' }],
+      disks: [{ file: `disk0.${importing ? 'qcow2' : params.diskFormat}`, format: importing ? 'qcow2' : params.diskFormat, bus: virtio ? 'virtio' : (hw?.diskBus ?? 'sata') }],
       cdrom: iso?.path ?? null,
+      secondCdrom: driversIso,
       bootOrder: ['disk', 'cdrom'],
-      network: { mode: 'user', portForwards: params.portForwards },
+      network: { mode: 'user', portForwards: params.portForwards, model: virtio ? 'virtio' : (hw?.nicModel ?? 'e1000e') },
+      rtc: hw?.rtc ?? 'utc',
+      tablet: hw?.tablet ?? true,
+      hyperv: hw?.hyperv ?? false,
       createdAt: new Date().toISOString(),
     } satisfies VmConfig)
     return { config, diskBytes }

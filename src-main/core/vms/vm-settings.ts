@@ -32,7 +32,7 @@ export class VmSettings {
     const { store, supervisor } = this.o
     const config = await store.get(params.id)
     const runtime = await supervisor.status(params.id)
-    const { diskSize, portForwards, ...rest } = params.changes
+    const { diskSize, portForwards, diskBuses, nicModel, ...rest } = params.changes
     const hardware = Object.keys(params.changes).filter((k) => k !== 'name' && k !== 'cdrom')
     if (runtime.state !== 'stopped' && runtime.state !== 'crashed' && hardware.length > 0) {
       throw new VireoError('INVALID_STATE', msg('error.vm.shutDownBefore.changing', { name: config.name, what: hardware.join(', ') }), msg('error.vm.shutDownBefore.changingHint'))
@@ -42,6 +42,10 @@ export class VmSettings {
       checkFitsHost(await this.o.host.check({ refresh: false }), rest.memoryMiB ?? 0, rest.cpus ?? 0)
     }
     if (rest.cdrom) await inspectIso(rest.cdrom)
+    if (rest.secondCdrom) await inspectIso(rest.secondCdrom)
+    if (diskBuses !== undefined && diskBuses.length !== config.disks.length) {
+      throw new VireoError('INVALID_INPUT', msg('error.disk.busesCount', { count: config.disks.length }), msg('error.disk.busesCountHint'), { field: 'diskBuses' })
+    }
     if (diskSize !== undefined && config.disks[0] !== undefined) {
       const disk = config.disks[0]
       await resizeImage(diskPath(disk, store.dirOf(config.id)), disk.format, parseSize(diskSize))
@@ -49,7 +53,8 @@ export class VmSettings {
     const next = vmConfigSchema.parse({
       ...config,
       ...rest,
-      ...(portForwards ? { network: { ...config.network, portForwards } } : {}),
+      ...(diskBuses ? { disks: config.disks.map((disk, i) => ({ ...disk, bus: diskBuses[i] ?? disk.bus })) } : {}),
+      network: { ...config.network, ...(portForwards ? { portForwards } : {}), ...(nicModel ? { model: nicModel } : {}) },
     })
     await store.save(next)
     await this.o.announce(next.id)

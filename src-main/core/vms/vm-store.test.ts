@@ -74,7 +74,9 @@ describe('VmStore', () => {
     const loaded = await store.get('aaaaaaaa')
     expect(loaded.name).toBe('VM aaaaaaaa')
     expect(loaded.bootOrder).toEqual(['disk', 'cdrom'])
-    expect(loaded.network).toEqual({ mode: 'user', portForwards: [] })
+    expect(loaded.network).toEqual({ mode: 'user', portForwards: [], model: 'virtio' })
+    // Fields added after version 1 read with their defaults: older files stay readable.
+    expect(loaded).toMatchObject({ secondCdrom: null, rtc: 'utc', tablet: true, hyperv: false })
   })
 
   it('lists a broken vm.json with its reason and still loads the others', async () => {

@@ -13,6 +13,7 @@ import { isOn, useVms } from '../vm-list/vms-store'
 import { useConnections } from '../connections/connections-store'
 import { StateBadge, StateNote } from '../vm-list/VmStatus'
 import { CloneDialog } from './CloneDialog'
+import { DisksEditor } from './DisksEditor'
 import { HardwareEditor } from './HardwareEditor'
 import { LogViewer } from './LogViewer'
 import { MigrateDialog } from './MigrateDialog'
@@ -105,6 +106,7 @@ export function DetailsView({ connection, id }: VmRef) {
           </dl>
           {libvirt && <p className="muted">{t('connections.libvirtNotYet')}</p>}
           {!libvirt && <HardwareEditor vm={vm} onSaved={setVm} />}
+          {!libvirt && <DisksEditor vm={vm} onSaved={setVm} />}
           {summary !== undefined && summary.broken === null && <SnapshotsPanel key={vmKey(summary)} vm={summary} />}
           {vm.launchProblems.length > 0 && (
             <LaunchProblems title={t('details.cannotStart')} problems={vm.launchProblems} />

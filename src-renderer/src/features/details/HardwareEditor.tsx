@@ -12,6 +12,8 @@ import { useVms } from '../vm-list/vms-store'
 import {
   bootPresets,
   changesOf,
+  diskBuses,
+  nicModels,
   checkForm,
   currentDiskGib,
   fieldOfUpdateError,
@@ -64,6 +66,9 @@ export function HardwareEditor({
 
   const chooser = useFileChooser('iso', t('wizard.source.browseIso'), (path) =>
     edit({ cdrom: path }),
+  )
+  const secondChooser = useFileChooser('iso', t('wizard.source.browseIso'), (path) =>
+    edit({ secondCdrom: path }),
   )
 
   const save = async () => {
@@ -183,6 +188,51 @@ export function HardwareEditor({
             {t('wizard.source.browse')}
           </button>
         </div>
+        <div className="path-row">
+          <Field label={t('details.secondCdrom')} error={problems.secondCdrom} help={t('details.secondCdromHelp')}>
+            <input
+              type="text"
+              spellCheck={false}
+              value={form.secondCdrom}
+              onChange={(e) => edit({ secondCdrom: e.target.value })}
+            />
+          </Field>
+          <button type="button" className="browse" onClick={secondChooser.open}>
+            {t('wizard.source.browse')}
+          </button>
+        </div>
+        <Field label={t('details.nicModel')} error={problems.nicModel}>
+          <select
+            value={form.nicModel}
+            onChange={(e) => edit({ nicModel: e.target.value as HardwareForm['nicModel'] })}
+          >
+            {nicModels.map((model) => (
+              <option key={model} value={model}>
+                {t(`details.nic.${model}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {form.diskBuses.map((bus, index) => (
+          <Field
+            key={index}
+            label={t('details.diskBus', { index })}
+            error={index === 0 ? problems.diskBuses : undefined}
+          >
+            <select
+              value={bus}
+              onChange={(e) =>
+                edit({ diskBuses: form.diskBuses.map((b, i) => (i === index ? (e.target.value as typeof b) : b)) })
+              }
+            >
+              {diskBuses.map((choice) => (
+                <option key={choice} value={choice}>
+                  {t(`details.bus.${choice}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ))}
         {vm.disks.length > 0 && (
           <Field
             label={t('wizard.fields.diskGiB')}
@@ -222,6 +272,7 @@ export function HardwareEditor({
         </button>
       </div>
       {chooser.dialog}
+      {secondChooser.dialog}
     </form>
   )
 }

@@ -1,4 +1,4 @@
-import type { Firmware, Input, PortForward, VmDetails } from '../../api/types'
+import type { DiskBus, Firmware, Input, NicModel, PortForward, VmDetails } from '../../api/types'
 import { bytesToGib, gibToSize } from '../../ui/format'
 
 /** The editable hardware of a stopped VM, as the form holds it. */
@@ -11,7 +11,15 @@ export interface HardwareForm {
   cdrom: string
   diskGiB: number
   portForwards: PortForward[]
+  nicModel: NicModel
+  /** Each disk's bus, in the disks' order. */
+  diskBuses: DiskBus[]
+  /** The second CD drive's ISO (Windows' virtio drivers); empty for no second drive. */
+  secondCdrom: string
 }
+
+export const diskBuses: DiskBus[] = ['virtio', 'sata', 'scsi']
+export const nicModels: NicModel[] = ['virtio', 'e1000e']
 
 export type BootPreset = 'disk,cdrom' | 'cdrom,disk' | 'disk' | 'cdrom'
 export const bootPresets: BootPreset[] = ['disk,cdrom', 'cdrom,disk', 'disk', 'cdrom']
@@ -30,6 +38,9 @@ export function formFromVm(vm: VmDetails): HardwareForm {
     // NaN (an empty field) when qemu-img could not tell the size.
     diskGiB: currentDiskGib(vm) ?? Number.NaN,
     portForwards: vm.config?.network.portForwards.map((p) => ({ ...p })) ?? [],
+    nicModel: vm.config?.network.model ?? 'virtio',
+    diskBuses: vm.config?.disks.map((d) => d.bus) ?? [],
+    secondCdrom: vm.config?.secondCdrom ?? '',
   }
 }
 
@@ -56,6 +67,10 @@ export function changesOf(vm: VmDetails, form: HardwareForm): Changes {
   if (JSON.stringify(form.portForwards) !== JSON.stringify(before.portForwards)) {
     changes.portForwards = form.portForwards
   }
+  if (form.nicModel !== before.nicModel) changes.nicModel = form.nicModel
+  if (form.diskBuses.join() !== before.diskBuses.join()) changes.diskBuses = form.diskBuses
+  if (form.secondCdrom.trim() !== before.secondCdrom)
+    changes.secondCdrom = form.secondCdrom.trim() === '' ? null : form.secondCdrom.trim()
   return changes
 }
 
@@ -100,6 +115,9 @@ export function fieldOfUpdateError(field: unknown): HardwareField | null {
     case 'firmware':
     case 'cdrom':
     case 'portForwards':
+    case 'nicModel':
+    case 'diskBuses':
+    case 'secondCdrom':
       return name
     case 'bootOrder':
       return 'boot'

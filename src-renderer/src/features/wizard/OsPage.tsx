@@ -5,7 +5,7 @@ import { Icon } from '../../ui/icons'
 import { useHost } from '../host/host-store'
 import { WizardFooter } from './WizardFooter'
 import { ConnectionField } from './ConnectionField'
-import { createVm, goTo, useWizard } from './wizard-store'
+import { createVm, goTo, updateDraft, useWizard } from './wizard-store'
 import { useProblemText } from './use-problem-text'
 
 /**
@@ -22,6 +22,8 @@ export function OsPage() {
   const problemText = useProblemText()
   const inspection = draft.inspection
   const os = inspection?.os ?? null
+  const hardware = inspection?.recommended.hardware
+  const drivers = draft.attachDrivers && inspection?.driversIso != null
 
   return (
     <>
@@ -60,6 +62,27 @@ export function OsPage() {
         <dd>{t(`firmware.${draft.firmware}`)}</dd>
       </dl>
       <ConnectionField />
+      {hardware !== undefined && (
+        <>
+          <p className="note" data-testid="windows-hardware">
+            {t('wizard.windows.hardware', {
+              disk: drivers ? 'virtio' : hardware.diskBus.toUpperCase(),
+              nic: drivers ? 'virtio' : hardware.nicModel,
+            })}
+            {hardware.tpm === true && ` ${t('wizard.windows.needs')}`}
+          </p>
+          {inspection?.driversIso != null && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={draft.attachDrivers}
+                onChange={(e) => updateDraft({ attachDrivers: e.target.checked })}
+              />
+              {t('wizard.windows.drivers', { path: inspection.driversIso })}
+            </label>
+          )}
+        </>
+      )}
       {accel === 'tcg' && <p className="note">{t('wizard.os.tcgNote')}</p>}
       {Object.entries(problems).map(([field, problem]) => (
         <p key={field} className="field-error" role="alert">

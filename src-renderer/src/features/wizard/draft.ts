@@ -22,6 +22,8 @@ export interface Draft {
   accel: AccelChoice | null
   /** Where the VM is made: `local` (Vireo's own), or a libvirt connection's URI. */
   connection: string
+  /** For Windows: attach the virtio-win ISO the inspection found (then virtio disk and NIC). */
+  attachDrivers: boolean
 }
 
 export type ImportFormat = 'auto' | 'qcow2' | 'raw' | 'vmdk' | 'vdi'
@@ -58,6 +60,7 @@ export const emptyDraft: Draft = {
   firmware: 'bios',
   accel: null,
   connection: 'local',
+  attachDrivers: true,
 }
 
 export function stepsFor(kind: Draft['sourceKind']): Step[] {
@@ -219,6 +222,7 @@ export function createParams(draft: Draft, defaultAccel: AccelChoice = 'auto'): 
     source: { kind: 'iso', path: draft.isoPath.trim() },
     diskSize: gibToSize(draft.diskGiB),
     diskFormat: draft.diskFormat,
+    ...(draft.attachDrivers && draft.inspection?.driversIso ? { driversIso: draft.inspection.driversIso } : {}),
   }
 }
 

@@ -104,6 +104,8 @@ export async function chooseIso(path: string, known?: IsoInspection): Promise<vo
   set({ busy: 'inspecting' })
   try {
     const inspection = known ?? (await api.call('inspectIso', { path: path.trim() }))
+    // The host report may still be on its way (the wizard opened first): UEFI is chosen from it.
+    if (useHost.getState().report === null) await useHost.getState().load()
     const uefiAvailable = useHost.getState().report?.firmware.uefi != null
     set((s) => ({
       draft: applyInspection(s.draft, inspection, {
