@@ -115,6 +115,10 @@ export const vmConfigSchema = z.object({
    */
   bootOrder: z.array(bootDeviceSchema).min(1).max(2).default(['disk', 'cdrom']),
   network: networkSchema.default({ mode: 'user', portForwards: [] }),
+  /** A TPM 2.0 (swtpm, its state in the VM's folder `tpm/`): Windows 11 asks for one. */
+  tpm: z.boolean().default(false),
+  /** UEFI Secure Boot with Microsoft's keys enrolled (needs firmware 'uefi'). */
+  secureBoot: z.boolean().default(false),
   createdAt: z.string(),
 })
 

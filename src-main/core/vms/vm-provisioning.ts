@@ -67,6 +67,8 @@ export class VmProvisioning {
       cdrom: iso?.path ?? null,
       bootOrder: ['disk', 'cdrom'],
       network: { mode: 'user', portForwards: params.portForwards },
+      tpm: false,
+      secureBoot: false,
       createdAt: new Date().toISOString(),
     } satisfies VmConfig)
     return { config, diskBytes }
