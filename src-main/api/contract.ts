@@ -84,6 +84,10 @@ export const updateVmParams = vmRef.extend({
       portForwards: portForwardRequestSchema,
       /** New size of the first disk; it can only grow. */
       diskSize: z.string().max(32),
+      /** A TPM 2.0 (swtpm): only while the VM is stopped. */
+      tpm: z.boolean(),
+      /** UEFI Secure Boot, firmware 'uefi' only: only while the VM is stopped. */
+      secureBoot: z.boolean(),
     })
     .partial()
     .strict(),

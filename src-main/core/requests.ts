@@ -61,6 +61,10 @@ export interface VmChanges {
   portForwards?: PortForward[]
   /** New size of the first disk; it can only grow. */
   diskSize?: string
+  /** A TPM 2.0 (swtpm); its state stays in the VM's folder when switched off. */
+  tpm?: boolean
+  /** UEFI Secure Boot (firmware must be 'uefi'). */
+  secureBoot?: boolean
 }
 
 export interface UpdateVmRequest extends VmRef {

@@ -148,6 +148,10 @@ export class LibvirtBackend implements Backend {
       startedAt: null,
       lastStop,
       pause,
+      // libvirt VMs: TPM and Secure Boot are not read from their XML yet (issue 16 covers local VMs).
+      tpm: false,
+      secureBoot: false,
+      helpersDown: [],
     }
   }
 

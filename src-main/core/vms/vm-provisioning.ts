@@ -11,7 +11,7 @@ import { genericLinux } from '../os/os-catalog'
 import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest } from '../requests'
 import type { DeleteResult, JobProgress, VmDetails, VmPreview } from '../types'
 import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './config'
-import { UEFI_VARS_FILE } from './launch-plan'
+import { copyVmState } from './vm-state-copy'
 import { diskPath } from './qemu-args'
 import { recordCopy } from './staging-owner'
 import type { Supervisor } from './supervisor'
@@ -159,9 +159,7 @@ export class VmProvisioning {
         targetFormat: disk.format,
       }))
       await this.copyImages({ kind: 'clone', subject: source.id, label: `Copying the disks of “${source.name}”` }, copies)
-      await copyFile(join(from, UEFI_VARS_FILE), join(dir, UEFI_VARS_FILE), constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error
-      })
+      await copyVmState(from, dir)
       await store.commit(config, dir)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })

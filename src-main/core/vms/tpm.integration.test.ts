@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { QmpClient } from '../qmp/qmp-client'
+import { processState, until } from '../testing/fault-support'
+import { rejection } from '../testing/rejections'
+import { pidOf, summaryOf, VireoHarness } from '../testing/vireo-harness'
+import type { Vireo } from '../vireo'
+import { findHelper, vmHelpers } from './helpers'
+import { readPidFile } from './qemu-process'
+import { vmRuntimeFiles } from './runtime-files'
+
+// A TPM 2.0 per VM with the real swtpm beside real QEMU (TCG), FAULTS 31, 32 and 40: swtpm
+// starts before QEMU, QEMU has the emulator TPM, and swtpm is gone after every kind of stop.
+// The guests stay in their firmware (blank disk): the TPM is proven from QEMU's side here.
+const harness = new VireoHarness('vireo-tpm-')
+
+afterAll(async () => {
+  expect(await harness.tearDown()).toEqual([])
+})
+
+async function tpmVm(v: Vireo, name: string): Promise<string> {
+  const vm = await v.createVm({ name, source: { kind: 'none' }, diskSize: '16M', diskFormat: 'qcow2', accel: 'auto', memoryMiB: 64, cpus: 1, portForwards: [], start: false })
+  await v.updateVm({ id: vm.id, changes: { tpm: true } })
+  return vm.id
+}
+
+function swtpmOf(v: Vireo, id: string): { pidFile: string; socket: string; name: 'swtpm' } {
+  const files = vmRuntimeFiles(join(v.supervisor.runtimeDir(id), '..'), id)
+  const [swtpm] = vmHelpers(files)
+  if (swtpm === undefined) throw new Error('no swtpm helper')
+  return swtpm
+}
+
+/** Ended: no process, or a zombie (a daemon's parent is init, which reaps it in its own time). */
+function gone(pid: number): boolean {
+  const state = processState(pid)
+  return state === null || state === 'Z'
+}
+
+async function swtpmPid(v: Vireo, id: string): Promise<number | null> {
+  return findHelper(swtpmOf(v, id))
+}
+
+async function qmp<T>(v: Vireo, id: string, command: string): Promise<T> {
+  const client = await QmpClient.connect(join(v.supervisor.runtimeDir(id), 'ctl.sock'))
+  try {
+    return await client.execute<T>(command)
+  } finally {
+    client.close()
+  }
+}
+
+describe('TPM 2.0 with swtpm', () => {
+  it('starts swtpm before QEMU, with its state in the VM folder; QEMU has a TPM 2.0 (CRB); force off and SIGKILL of QEMU leave no swtpm', async () => {
+    const v = harness.front('home', { watch: true })
+    const id = await tpmVm(v, 'tpm-stops')
+    expect((await v.startVm({ id })).state).toBe('running')
+    const tpmPid = await swtpmPid(v, id)
+    expect(tpmPid).not.toBeNull()
+    const tpms = await qmp<{ model: string; options: { type: string } }[]>(v, id, 'query-tpm')
+    expect(tpms).toMatchObject([{ model: 'tpm-crb', options: { type: 'emulator' } }])
+    const dir = join(harness.root, 'home', 'vms', id)
+    await until('swtpm to write its state', () => existsSync(join(dir, 'tpm', 'tpm2-00.permall')), 60_000)
+
+    await v.forceOffVm({ id })
+    expect(gone(tpmPid!)).toBe(true)
+    expect(await swtpmPid(v, id)).toBeNull()
+
+    expect((await v.startVm({ id })).state).toBe('running')
+    const second = await swtpmPid(v, id)
+    expect(second).not.toBeNull()
+    process.kill(await pidOf(v, id), 'SIGKILL')
+    await until('the kill to be seen', async () => (await summaryOf(v, id)).state === 'crashed', 30_000)
+    await until('swtpm to end', () => gone(second!), 10_000)
+    await v.deleteVm({ id, deleteDisks: true })
+    expect(existsSync(dir)).toBe(false)
+  })
+
+  it('FAULTS 31 + 32: swtpm dying while the VM runs is said; a front end that restarts finds swtpm again and never starts a second', async () => {
+    const first = harness.front('home', { watch: true })
+    const id = await tpmVm(first, 'tpm-faults')
+    await first.startVm({ id })
+    const tpmPid = await swtpmPid(first, id)
+    const qemuPid = await pidOf(first, id)
+    first.dispose()
+
+    const second = harness.front('home', { watch: true })
+    expect(await summaryOf(second, id)).toMatchObject({ state: 'running', helpersDown: [] })
+    expect(await swtpmPid(second, id)).toBe(tpmPid)
+    expect(await readPidFile(swtpmOf(second, id).pidFile)).toBe(tpmPid)
+    await expect(second.startVm({ id })).rejects.toMatchObject({ code: 'ALREADY_RUNNING' })
+    expect(await swtpmPid(second, id)).toBe(tpmPid)
+
+    process.kill(tpmPid!, 'SIGKILL')
+    await until('swtpm to die', () => gone(tpmPid!), 10_000)
+    expect(await summaryOf(second, id)).toMatchObject({ state: 'running', helpersDown: ['swtpm'] })
+    await second.forceOffVm({ id })
+    expect(processState(qemuPid)).toBeNull()
+    expect(existsSync(swtpmOf(second, id).pidFile)).toBe(false)
+    await second.deleteVm({ id, deleteDisks: true })
+  })
+
+  it('FAULTS 40: a lost TPM state is refused with the fix, a damaged one is named; nothing runs, the disk is untouched; a fresh one only once its mark is deleted', async () => {
+    const v = harness.front('home', { watch: true })
+    const id = await tpmVm(v, 'tpm-lost')
+    const dir = join(harness.root, 'home', 'vms', id)
+    await v.startVm({ id })
+    await until('swtpm to write its state', () => existsSync(join(dir, 'tpm', 'tpm2-00.permall')), 60_000)
+    await v.forceOffVm({ id })
+    const disk = readFileSync(join(dir, 'disk0.qcow2'))
+
+    writeFileSync(join(dir, 'tpm', 'tpm2-00.permall'), 'not a TPM')
+    const damaged = await rejection(v.startVm({ id }))
+    expect(damaged).toMatchObject({ code: 'FILE_MISSING', message: expect.stringMatching(/TPM state .* is damaged/) })
+    expect(await swtpmPid(v, id)).toBeNull()
+    expect((await summaryOf(v, id)).state).toBe('stopped')
+
+    rmSync(join(dir, 'tpm'), { recursive: true })
+    const lost = await rejection(v.startVm({ id }))
+    expect(lost).toMatchObject({ code: 'FILE_MISSING', hint: expect.stringContaining(join(dir, 'tpm.made')) })
+    expect(existsSync(join(dir, 'tpm'))).toBe(false)
+    expect(await swtpmPid(v, id)).toBeNull()
+    expect(readFileSync(join(dir, 'disk0.qcow2')).equals(disk)).toBe(true)
+
+    rmSync(join(dir, 'tpm.made'))
+    expect((await v.startVm({ id })).state).toBe('running')
+    await v.forceOffVm({ id })
+    await v.deleteVm({ id, deleteDisks: true })
+  })
+
+  it('a clone has its own copy of the TPM state', async () => {
+    const v = harness.front('home')
+    const id = await tpmVm(v, 'tpm-source')
+    const dir = join(harness.root, 'home', 'vms', id)
+    await v.startVm({ id })
+    await until('swtpm to write its state', () => existsSync(join(dir, 'tpm', 'tpm2-00.permall')), 60_000)
+    await v.forceOffVm({ id })
+    const clone = await v.cloneVm({ id, name: 'tpm-clone' })
+    const cloneDir = join(harness.root, 'home', 'vms', clone.id)
+    expect(readFileSync(join(cloneDir, 'tpm', 'tpm2-00.permall')).equals(readFileSync(join(dir, 'tpm', 'tpm2-00.permall')))).toBe(true)
+    expect(existsSync(join(cloneDir, 'tpm.made'))).toBe(true)
+    await v.deleteVm({ id: clone.id, deleteDisks: true })
+    await v.deleteVm({ id, deleteDisks: true })
+  })
+})
