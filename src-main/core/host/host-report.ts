@@ -58,11 +58,11 @@ export function buildHostReport(o: HostObservations): HostReport {
     programItem('qemu-img', 'qemu-img', 'qemu-img', o.qemuImg, msg('host.program.purpose.qemuImg')),
     kvm.item,
     firmwareItem(o.uefi),
-    secureBootItem(o.secureBoot ?? null),
-    swtpmItem(o.swtpm ?? null),
     memoryItem(o.memory),
     checkItem('cpus', 'ok', msg('host.cpus', { count: o.cpus }), msg('host.cpusDetail', { count: o.cpus })),
     diskItem(o.disk),
+    secureBootItem(o.secureBoot ?? null),
+    swtpmItem(o.swtpm ?? null),
   ]
   const accelReason = usable
     ? msg('host.accel.kvm', { reason: o.probe?.reasonText ?? o.probe?.reason ?? msg('host.accel.tested') })

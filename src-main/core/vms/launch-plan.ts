@@ -1,5 +1,4 @@
 import { VireoError, msg, type ErrorCode, type ErrorInfo, type Message } from '../errors'
-import { installHint } from '../exec'
 import type { VmConfig } from './config'
 import type { HelperSpec } from './helpers'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './qemu-args'
