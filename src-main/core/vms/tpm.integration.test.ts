@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QmpClient } from '../qmp/qmp-client'
 import { processState, until } from '../testing/fault-support'
 import { rejection } from '../testing/rejections'
+import { testIsoPath } from '../testing/test-iso'
 import { pidOf, summaryOf, VireoHarness } from '../testing/vireo-harness'
 import type { Vireo } from '../vireo'
 import { findHelper, vmHelpers } from './helpers'
@@ -14,6 +15,10 @@ import { vmRuntimeFiles } from './runtime-files'
 // starts before QEMU, QEMU has the emulator TPM, and swtpm is gone after every kind of stop.
 // The guests stay in their firmware (blank disk): the TPM is proven from QEMU's side here.
 const harness = new VireoHarness('vireo-tpm-')
+
+beforeAll(() => {
+  testIsoPath()
+})
 
 afterAll(async () => {
   expect(await harness.tearDown()).toEqual([])
@@ -142,5 +147,25 @@ describe('TPM 2.0 with swtpm', () => {
     expect(existsSync(join(cloneDir, 'tpm.made'))).toBe(true)
     await v.deleteVm({ id: clone.id, deleteDisks: true })
     await v.deleteVm({ id, deleteDisks: true })
+  })
+
+  it('the guest sees a TPM 2.0 (/dev/tpm0, version 2, PCR 0 read through its driver); swtpm is gone after the guest powers off', async () => {
+    const v = harness.front('home', { watch: true })
+    const vm = await v.createVm({ name: 'tpm-guest', source: { kind: 'iso', path: testIsoPath() }, diskSize: '64M', diskFormat: 'qcow2', accel: 'auto', memoryMiB: 192, cpus: 1, portForwards: [], start: false })
+    await v.updateVm({ id: vm.id, changes: { tpm: true } })
+    await v.startVm({ id: vm.id })
+    const tpmPid = await swtpmPid(v, vm.id)
+    expect(tpmPid).not.toBeNull()
+    const serial = (): string => readFileSync(join(vm.dir, 'serial.log'), 'utf8')
+    const line = await until('the guest to report its TPM', () => serial().split('\n').find((l) => l.startsWith('VIREO-TPM:')) ?? null, 240_000)
+    expect(line).toMatch(/^VIREO-TPM: device \/dev\/tpm0 version 2 pcr-sha256-0 [0-9A-F]{64}\s*$/i)
+    const stopped = await until('the installer to power off', async () => {
+      const s = await summaryOf(v, vm.id)
+      return s.state === 'stopped' ? s : null
+    }, 300_000)
+    expect(stopped.lastStop?.reason).toBe('guest-shutdown')
+    await until('swtpm to end', () => gone(tpmPid!), 10_000)
+    expect(existsSync(swtpmOf(v, vm.id).pidFile)).toBe(false)
+    await v.deleteVm({ id: vm.id, deleteDisks: true })
   })
 })
