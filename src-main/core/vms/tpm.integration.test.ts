@@ -168,4 +168,28 @@ describe('TPM 2.0 with swtpm', () => {
     expect(existsSync(swtpmOf(v, vm.id).pidFile)).toBe(false)
     await v.deleteVm({ id: vm.id, deleteDisks: true })
   })
+
+  it('Secure Boot: refused on BIOS; on UEFI the VM runs the SMM build of OVMF with its own copy of the Microsoft-enrolled variables', async () => {
+    const v = harness.front('home', { watch: true })
+    const vm = await v.createVm({ name: 'secure-boot', source: { kind: 'none' }, diskSize: '16M', diskFormat: 'qcow2', accel: 'auto', memoryMiB: 64, cpus: 1, portForwards: [], start: false })
+    const bios = await rejection(v.updateVm({ id: vm.id, changes: { secureBoot: true } }))
+    expect(bios).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Secure Boot needs UEFI') })
+    await v.updateVm({ id: vm.id, changes: { firmware: 'uefi', secureBoot: true } })
+    expect((await v.startVm({ id: vm.id })).state).toBe('running')
+    const vars = join(vm.dir, 'OVMF_VARS.secboot.fd')
+    expect(readFileSync(vars).length).toBe(readFileSync('/usr/share/OVMF/OVMF_VARS_4M.ms.fd').length)
+    const client = await QmpClient.connect(join(v.supervisor.runtimeDir(vm.id), 'ctl.sock'))
+    try {
+      expect(await client.execute('qom-get', { path: '/machine', property: 'smm' })).toBe('on')
+      const flash = await client.execute<{ device: string; inserted?: { file: string; ro: boolean } }[]>('query-block')
+      const files = flash.map((b) => b.inserted).filter((i) => i !== undefined)
+      expect(files.some((f) => f.file === '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd' && f.ro)).toBe(true)
+      expect(files.some((f) => f.file === vars && !f.ro)).toBe(true)
+    } finally {
+      client.close()
+    }
+    await v.forceOffVm({ id: vm.id })
+    expect(existsSync(`${vars}.made`)).toBe(true)
+    await v.deleteVm({ id: vm.id, deleteDisks: true })
+  })
 })
