@@ -68,6 +68,10 @@ describe('TPM 2.0 with swtpm', () => {
     const dir = join(harness.root, 'home', 'vms', id)
     await until('swtpm to write its state', () => existsSync(join(dir, 'tpm', 'tpm2-00.permall')), 60_000)
 
+    // A live snapshot takes the TPM's state with the memory (the emulator TPM migrates it).
+    const [snapshot] = await v.takeSnapshot({ id, name: 'with-tpm' })
+    expect(snapshot?.vmStateBytes).toBeGreaterThan(0)
+
     await v.forceOffVm({ id })
     expect(gone(tpmPid!)).toBe(true)
     expect(await swtpmPid(v, id)).toBeNull()
