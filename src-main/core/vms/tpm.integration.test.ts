@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -196,4 +197,30 @@ describe('TPM 2.0 with swtpm', () => {
     expect(existsSync(`${vars}.made`)).toBe(true)
     await v.deleteVm({ id: vm.id, deleteDisks: true })
   })
+
+  it('Secure Boot on: the firmware runs Debian\'s signed shim and GRUB, and refuses an unsigned GRUB', async () => {
+    const script = join(import.meta.dirname, '..', '..', '..', 'e2e', 'fixtures', 'build-secure-boot-iso.sh')
+    const out = execFileSync('bash', [script, testIsoPath()], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 })
+    const [signed, unsigned] = out.toString().trim().split('\n')
+    const v = harness.front('home', { watch: true })
+    const boot = async (name: string, iso: string) => {
+      const vm = await v.createVm({ name, source: { kind: 'none' }, diskSize: '16M', diskFormat: 'qcow2', accel: 'auto', memoryMiB: 256, cpus: 1, portForwards: [], start: false })
+      await v.updateVm({ id: vm.id, changes: { firmware: 'uefi', secureBoot: true, cdrom: iso, bootOrder: ['cdrom', 'disk'] } })
+      await v.startVm({ id: vm.id })
+      return { id: vm.id, serial: () => readFileSync(join(vm.dir, 'serial.log'), 'latin1') }
+    }
+    const good = await boot('sb-signed', signed!)
+    // GRUB's menu on the serial console: shim and the GRUB it loaded passed the firmware's
+    // and shim's signature checks. (The guest reading SecureBoot=enabled is proven by hand at
+    // 512 MiB; at the tests' 256 MiB Debian's GRUB cannot allocate the kernel's buffer.)
+    await until('the signed GRUB to run', () => good.serial().includes('GNU GRUB'), 480_000)
+    await v.forceOffVm({ id: good.id })
+
+    const bad = await boot('sb-unsigned', unsigned!)
+    await until('the firmware to refuse the unsigned boot loader', () => /Access Denied/.test(bad.serial()), 480_000)
+    expect(bad.serial()).not.toContain('GNU GRUB')
+    await v.forceOffVm({ id: bad.id })
+    await v.deleteVm({ id: good.id, deleteDisks: true })
+    await v.deleteVm({ id: bad.id, deleteDisks: true })
+  }, 1_200_000)
 })
