@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # libvirt-daemon-system, libvirt-clients, virtinst and openssh-server: libvirt connections
 # (virsh is how Vireo talks to libvirt; the tests run libvirtd and an sshd on 127.0.0.1;
 # dnsmasq-base runs libvirt's default network).
-packages=(qemu-system-x86 qemu-utils ovmf chromium xvfb xorriso grub-common grub-pc-bin grub-efi-amd64-bin xz-utils cpio gzip
+packages=(qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools chromium xvfb xorriso mtools dosfstools grub-common grub-pc-bin grub-efi-amd64-bin xz-utils cpio gzip
   libvirt-daemon-system libvirt-clients virtinst openssh-server openssh-client netcat-openbsd dnsmasq-base)
 missing=()
 for p in "${packages[@]}"; do

@@ -97,6 +97,10 @@ export const updateVmParams = vmRef.extend({
       rtc: rtcBaseSchema,
       tablet: z.boolean(),
       hyperv: z.boolean(),
+      /** A TPM 2.0 (swtpm): only while the VM is stopped. */
+      tpm: z.boolean(),
+      /** UEFI Secure Boot, firmware 'uefi' only: only while the VM is stopped. */
+      secureBoot: z.boolean(),
     })
     .partial()
     .strict(),

@@ -45,6 +45,7 @@ export interface CommandFailure {
 /** Distribution packages that hold the programs (and the firmware) Vireo runs, for "not installed" errors. */
 const packages: Record<string, { debian: string; fedora: string }> = {
   ovmf: { debian: 'ovmf', fedora: 'edk2-ovmf' },
+  swtpm: { debian: 'swtpm swtpm-tools', fedora: 'swtpm swtpm-tools' },
   'qemu-img': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-io': { debian: 'qemu-utils', fedora: 'qemu-img' },
   'qemu-system-x86_64': { debian: 'qemu-system-x86', fedora: 'qemu-kvm' },

@@ -71,6 +71,10 @@ export interface VmChanges {
   rtc?: RtcBase
   tablet?: boolean
   hyperv?: boolean
+  /** A TPM 2.0 (swtpm); its state stays in the VM's folder when switched off. */
+  tpm?: boolean
+  /** UEFI Secure Boot (firmware must be 'uefi'). */
+  secureBoot?: boolean
 }
 
 /** A disk for a stopped VM: a new image of `size`, or the `existing` image file (kept where it is). */

@@ -54,6 +54,11 @@ export interface VmSummary {
   startedAt: string | null
   lastStop: StopRecord | null
   pause: PauseRecord | null
+  /** A TPM 2.0 and Secure Boot, as the definition says. */
+  tpm: boolean
+  secureBoot: boolean
+  /** Helpers of the running VM (swtpm) that died: the guest has lost them until it restarts. */
+  helpersDown: string[]
 }
 
 export interface DiskDetails {

@@ -53,7 +53,15 @@ describe('checkHost on this machine (real QEMU)', () => {
       'memory',
       'cpus',
       'disk',
+      'secure-boot',
+      'swtpm',
     ])
+    // setup.sh installs both: the check finds them where Debian puts them.
+    expect(r.tpm.swtpm).toBe('/usr/bin/swtpm')
+    expect(r.firmware.secureBoot).toEqual({
+      code: '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd',
+      vars: '/usr/share/OVMF/OVMF_VARS_4M.ms.fd',
+    })
     for (const i of r.items) {
       expect(i.title).not.toBe('')
       if (i.status !== 'ok') expect(i.fix).toBeTruthy()

@@ -6,6 +6,7 @@ import {
   findProgram,
   findUefiFirmware,
   freeDiskSpace,
+  secureBootFirmwareCandidates,
   hostCpus,
   hostMemoryMiB,
   openKvmDevice,
@@ -31,6 +32,8 @@ export interface CheckHostOptions {
 
 export const QEMU_PROGRAM = 'qemu-system-x86_64'
 export const QEMU_IMG_PROGRAM = 'qemu-img'
+/** The TPM 2.0 emulator VMs with a TPM run beside QEMU. */
+export const SWTPM_PROGRAM = 'swtpm'
 
 /**
  * What works on this host and what to do where something does not. Never throws for a missing
@@ -39,13 +42,15 @@ export const QEMU_IMG_PROGRAM = 'qemu-img'
 export async function checkHost(options: CheckHostOptions): Promise<HostReport> {
   const env = options.env ?? process.env
   const facts = factsCache(options.paths, options.refresh)
-  const [qemu, qemuImg, kvmDevice, cpuFlags, modules, uefi, memory, disk] = await Promise.all([
+  const [qemu, qemuImg, kvmDevice, cpuFlags, modules, uefi, secureBoot, swtpm, memory, disk] = await Promise.all([
     lookUpProgram(QEMU_PROGRAM, env, facts),
     lookUpProgram(QEMU_IMG_PROGRAM, env, facts),
     openKvmDevice(),
     readVirtFlags(),
     readKvmModules(),
     findUefiFirmware(),
+    findUefiFirmware(secureBootFirmwareCandidates),
+    findProgram(SWTPM_PROGRAM, env),
     hostMemoryMiB(),
     freeDiskSpace(options.paths.home),
   ])
@@ -59,6 +64,8 @@ export async function checkHost(options: CheckHostOptions): Promise<HostReport> 
     cpuFlags,
     modules,
     uefi,
+    secureBoot,
+    swtpm,
     memory,
     cpus: hostCpus(),
     disk,

@@ -78,6 +78,18 @@ export const uefiFirmwareCandidates: readonly UefiFirmware[] = [
   },
 ]
 
+/**
+ * OVMF built for Secure Boot (SMM, a flash only SMM code writes) and its variable template
+ * with Microsoft's keys enrolled (what Windows and shim-signed distributions boot with).
+ */
+export const secureBootFirmwareCandidates: readonly UefiFirmware[] = [
+  // Debian, Ubuntu (package ovmf)
+  { code: '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.ms.fd' },
+  { code: '/usr/share/OVMF/OVMF_CODE.secboot.fd', vars: '/usr/share/OVMF/OVMF_VARS.ms.fd' },
+  // Fedora, RHEL (package edk2-ovmf)
+  { code: '/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd', vars: '/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd' },
+]
+
 /** The first OVMF pair whose two files are both readable, or null. */
 export async function findUefiFirmware(
   candidates: readonly UefiFirmware[] = uefiFirmwareCandidates,

@@ -22,6 +22,8 @@ function observe(changes: Partial<HostObservations> = {}): HostObservations {
     cpuFlags: ['vmx'],
     modules: ['kvm', 'kvm_intel'],
     uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.fd' },
+    secureBoot: { code: '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.ms.fd' },
+    swtpm: '/usr/bin/swtpm',
     memory: { totalMiB: 16_000, availableMiB: 12_000 },
     cpus: 8,
     disk: { path: '/home/u/.local/share/vireo', freeBytes: 200 * 1024 ** 3 },
@@ -57,6 +59,8 @@ describe('buildHostReport', () => {
       ['memory', 'ok'],
       ['cpus', 'ok'],
       ['disk', 'ok'],
+      ['secure-boot', 'ok'],
+      ['swtpm', 'ok'],
     ])
     expect(item(r, 'qemu').title).toBe('QEMU 7.2.22')
   })
@@ -262,5 +266,13 @@ describe('buildHostReport without /dev/kvm', () => {
     )
     expect(r.kvm).toMatchObject({ present: true, permitted: false, usable: false })
     expect(item(r, 'kvm').fix).toContain('sudo modprobe kvm_intel')
+  })
+
+  it('says when swtpm or the Secure Boot OVMF is missing, and how to install them', () => {
+    const r = buildHostReport(observe({ swtpm: null, secureBoot: null }))
+    expect(r.ok).toBe(true)
+    expect(r.tpm).toEqual({ swtpm: null })
+    expect(item(r, 'swtpm')).toMatchObject({ status: 'warning', title: 'swtpm is not installed', fix: expect.stringContaining('apt install swtpm swtpm-tools') })
+    expect(item(r, 'secure-boot')).toMatchObject({ status: 'warning', fix: expect.stringContaining('apt install ovmf') })
   })
 })

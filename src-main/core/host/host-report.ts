@@ -24,6 +24,10 @@ export interface HostObservations {
   cpuFlags: string[]
   modules: string[]
   uefi: UefiFirmware | null
+  /** OVMF for Secure Boot (host-facts.ts); none when not looked for. */
+  secureBoot?: UefiFirmware | null
+  /** swtpm's path; none when not installed (or not looked for). */
+  swtpm?: string | null
   memory: { totalMiB: number; availableMiB: number }
   cpus: number
   disk: { path: string; freeBytes: number }
@@ -57,6 +61,8 @@ export function buildHostReport(o: HostObservations): HostReport {
     memoryItem(o.memory),
     checkItem('cpus', 'ok', msg('host.cpus', { count: o.cpus }), msg('host.cpusDetail', { count: o.cpus })),
     diskItem(o.disk),
+    secureBootItem(o.secureBoot ?? null),
+    swtpmItem(o.swtpm ?? null),
   ]
   const accelReason = usable
     ? msg('host.accel.kvm', { reason: o.probe?.reasonText ?? o.probe?.reason ?? msg('host.accel.tested') })
@@ -69,7 +75,8 @@ export function buildHostReport(o: HostObservations): HostReport {
     kvm: kvm.report,
     qemu: o.qemu.status === 'found' ? o.qemu.info : null,
     qemuImg: o.qemuImg.status === 'found' ? o.qemuImg.info : null,
-    firmware: { uefi: o.uefi },
+    firmware: { uefi: o.uefi, secureBoot: o.secureBoot ?? null },
+    tpm: { swtpm: o.swtpm ?? null },
     memory: o.memory,
     cpus: o.cpus,
     disk: o.disk,
@@ -186,6 +193,16 @@ function kvmVerdict(o: HostObservations): KvmVerdict {
     reasonText: works,
     item: checkItem('kvm', 'ok', works, msg('host.kvm.worksDetail', { reason: o.probe.reasonText ?? o.probe.reason, facts })),
   }
+}
+
+function secureBootItem(firmware: UefiFirmware | null): HostCheckItem {
+  if (firmware !== null) return checkItem('secure-boot', 'ok', msg('host.secureBoot.found'), msg('host.program.path', { path: firmware.code }))
+  return checkItem('secure-boot', 'warning', msg('host.secureBoot.missing'), msg('host.secureBoot.missingDetail'), installHint('ovmf'))
+}
+
+function swtpmItem(path: string | null): HostCheckItem {
+  if (path !== null) return checkItem('swtpm', 'ok', msg('host.swtpm.found'), msg('host.program.path', { path }))
+  return checkItem('swtpm', 'warning', msg('host.swtpm.missing'), msg('host.swtpm.missingDetail'), installHint('swtpm'))
 }
 
 function firmwareItem(uefi: UefiFirmware | null): HostCheckItem {

@@ -47,6 +47,8 @@ export class HostService {
       accelReason: report.accelReason,
       accelReasonText: report.accelReasonText,
       uefi: report.firmware.uefi,
+      secureBoot: report.firmware.secureBoot,
+      swtpm: report.tpm.swtpm,
       sandbox: await qemuHasSandbox(report.qemu.path, factsCache(this.paths, refresh)),
     }
   }

@@ -54,7 +54,9 @@ export interface HostReport {
   kvm: KvmReport
   qemu: ProgramInfo | null
   qemuImg: ProgramInfo | null
-  firmware: { uefi: UefiFirmware | null }
+  firmware: { uefi: UefiFirmware | null; secureBoot: UefiFirmware | null }
+  /** The TPM 2.0 emulator (swtpm) VMs with a TPM run beside QEMU. */
+  tpm: { swtpm: string | null }
   memory: { totalMiB: number; availableMiB: number }
   cpus: number
   /** Free space where VMs are kept (or at its nearest existing parent). */

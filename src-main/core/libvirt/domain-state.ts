@@ -127,6 +127,10 @@ export function domainSummary(connection: string, parsed: ParsedDomain, stats: D
     startedAt: null,
     lastStop,
     pause,
+    // Not read from the domain's XML yet: TPM and Secure Boot are Vireo's own VMs' for now.
+    tpm: false,
+    secureBoot: false,
+    helpersDown: [],
   }
 }
 

@@ -130,6 +130,10 @@ export const vmConfigSchema = z.object({
   tablet: z.boolean().default(true),
   /** Hyper-V enlightenments on -cpu for Windows guests; applied only when KVM runs the VM. */
   hyperv: z.boolean().default(false),
+  /** A TPM 2.0 (swtpm, its state in the VM's folder `tpm/`): Windows 11 asks for one. */
+  tpm: z.boolean().default(false),
+  /** UEFI Secure Boot with Microsoft's keys enrolled (needs firmware 'uefi'). */
+  secureBoot: z.boolean().default(false),
   createdAt: z.string(),
 })
 

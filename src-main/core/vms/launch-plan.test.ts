@@ -23,11 +23,14 @@ function expectPlan(name: string, plan: LaunchPlan): void {
 const vmDir = fedoraDir
 const runtimeDir = `${runtimeRoot}/a1b2c3d4`
 const ovmf = { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.fd' }
+const secureOvmf = { code: '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', vars: '/usr/share/OVMF/OVMF_VARS_4M.ms.fd' }
 const tcgHost: HostFacts = {
   accel: 'tcg',
   kvmUsable: false,
   accelReason: '/dev/kvm does not exist.',
   uefi: ovmf,
+  secureBoot: secureOvmf,
+  swtpm: '/usr/bin/swtpm',
   sandbox: true,
 }
 const kvmHost: HostFacts = { ...tcgHost, accel: 'kvm', kvmUsable: true, accelReason: 'KVM works.' }
@@ -66,10 +69,11 @@ describe('planLaunch', () => {
   })
 
   it('gives a UEFI VM its own variable store, copied from OVMF’s on its first start only', () => {
-    const first = planLaunch(inputs(uefi, tcgHost, [join(vmDir, 'OVMF_VARS.fd')]))
+    const first = planLaunch(inputs(uefi, tcgHost, [join(vmDir, 'OVMF_VARS.fd'), join(vmDir, 'OVMF_VARS.fd.made')]))
     const later = planLaunch(inputs(uefi, tcgHost))
     expect(first.prepare).toEqual([
       { kind: 'copy', from: ovmf.vars, to: join(vmDir, 'OVMF_VARS.fd') },
+      { kind: 'mark', path: join(vmDir, 'OVMF_VARS.fd.made') },
     ])
     expect(later.prepare).toEqual([])
     expect(first.argv).toEqual(later.argv)
@@ -128,5 +132,63 @@ describe('planLaunch', () => {
       expect(file.startsWith(`${runtimeDir}/`)).toBe(true)
       expect(plan.argv?.some((a) => a.includes(file))).toBe(true)
     }
+  })
+
+  it('starts swtpm before QEMU for a VM with a TPM, its state in the VM folder, its socket in the runtime folder', () => {
+    const tpm: VmConfig = { ...linux, tpm: true }
+    const state = join(vmDir, 'tpm', 'tpm2-00.permall')
+    const mark = join(vmDir, 'tpm.made')
+    const first = planLaunch(inputs(tpm, tcgHost, [state, mark]))
+    expect(first.problems).toEqual([])
+    expect(first.prepare).toEqual([
+      { kind: 'mkdir', path: join(vmDir, 'tpm') },
+      { kind: 'mark', path: mark },
+    ])
+    expect(first.helpers.map((h) => h.name)).toEqual(['swtpm'])
+    expect(first.helpers[0]?.argv).toContain(`dir=${vmDir}/tpm,mode=0600`)
+    expect(first.helpers[0]?.argv).toContain('--terminate')
+    expect(first.helpers[0]?.socket).toBe(`${runtimeDir}/tpm.sock`)
+    expect(first.argv?.join(' ')).toContain(`-chardev socket,id=chrtpm,path=${runtimeDir}/tpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0`)
+    expectPlan('tpm-first-start', first)
+    expect(planLaunch(inputs(tpm, tcgHost)).prepare).toEqual([])
+    expect(planLaunch(inputs(linux, tcgHost)).helpers).toEqual([])
+  })
+
+  it('refuses a VM whose TPM state or UEFI variables went missing after use, and makes no fresh one (FAULTS 40)', () => {
+    const tpm = planLaunch(inputs({ ...linux, tpm: true }, tcgHost, [join(vmDir, 'tpm', 'tpm2-00.permall')]))
+    expect(tpm.argv).toBeNull()
+    expect(tpm.prepare).toEqual([])
+    expect(tpm.problems.map((p) => p.code)).toEqual(['FILE_MISSING'])
+    expect(tpm.problems[0]?.hint).toContain(join(vmDir, 'tpm.made'))
+    expectPlan('tpm-state-missing', tpm)
+    const vars = planLaunch(inputs(uefi, tcgHost, [join(vmDir, 'OVMF_VARS.fd')]))
+    expect(vars.argv).toBeNull()
+    expect(vars.prepare).toEqual([])
+    expect(vars.problems[0]?.message).toContain('UEFI variable store')
+  })
+
+  it('refuses a TPM where swtpm is missing, with how to install it', () => {
+    const plan = planLaunch(inputs({ ...linux, tpm: true }, { ...tcgHost, swtpm: null }))
+    expect(plan.argv).toBeNull()
+    expect(plan.helpers).toEqual([])
+    expect(plan.problems[0]?.hint).toContain('swtpm')
+  })
+
+  it('boots Secure Boot with the SMM build and a copy of the Microsoft-enrolled variables', () => {
+    const secure: VmConfig = { ...uefi, secureBoot: true }
+    const vars = join(vmDir, 'OVMF_VARS.secboot.fd')
+    const plan = planLaunch(inputs(secure, tcgHost, [vars, `${vars}.made`]))
+    expect(plan.problems).toEqual([])
+    expect(plan.prepare[0]).toEqual({ kind: 'copy', from: secureOvmf.vars, to: vars })
+    const argv = plan.argv?.join(' ') ?? ''
+    expect(argv).toContain('-machine q35,vmport=off,smm=on')
+    expect(argv).toContain('-global driver=cfi.pflash01,property=secure,value=on')
+    expect(argv).toContain(`readonly=on,file=${secureOvmf.code}`)
+    expectPlan('secure-boot-first-start', plan)
+    const missing = planLaunch(inputs(secure, { ...tcgHost, secureBoot: null }))
+    expect(missing.argv).toBeNull()
+    expect(missing.problems[0]?.message).toContain('Secure Boot build of OVMF')
+    const bios = planLaunch(inputs({ ...linux, secureBoot: true }, tcgHost))
+    expect(bios.problems[0]?.message).toContain('Secure Boot needs UEFI')
   })
 })

@@ -1,23 +1,21 @@
-import { join } from 'node:path'
 import { VireoError, msg, type ErrorCode, type ErrorInfo, type Message } from '../errors'
-import { installHint } from '../exec'
 import type { VmConfig } from './config'
+import type { HelperSpec } from './helpers'
 import { buildQemuArgs, diskPath, QEMU_BINARY } from './qemu-args'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
+import { planState, stateFilesToCheck, type PrepareStep, type StateHostFacts } from './vm-state-files'
+
+export { UEFI_VARS_FILE, type PrepareStep } from './vm-state-files'
 
 /** What a start needs to know about the host (from the host check). */
-export interface HostFacts {
+export interface HostFacts extends StateHostFacts {
   accel: 'kvm' | 'tcg'
   kvmUsable: boolean
   accelReason: string
   /** accelReason as a message (the host check's); without it, the text is quoted. */
   accelReasonText?: Message
-  uefi: { code: string; vars: string } | null
   sandbox: boolean
 }
-
-/** A UEFI VM's own copy of the firmware's variable store (boot entries), in its folder. */
-export const UEFI_VARS_FILE = 'OVMF_VARS.fd'
 
 /** The longest path a UNIX socket address holds (sun_path, less its NUL). */
 const SOCKET_PATH_MAX = 107
@@ -33,31 +31,26 @@ export interface LaunchInputs {
   present: ReadonlySet<string>
 }
 
-/** A file to make before QEMU starts. */
-export interface PrepareStep {
-  kind: 'copy'
-  from: string
-  to: string
-}
-
 export interface LaunchPlan {
   /** The whole command line, binary first; null when a problem stops the start. */
   argv: string[] | null
   accel: 'kvm' | 'tcg'
   files: RuntimeFiles
-  /** What to make before QEMU starts (in order): today a UEFI VM's first variable store. */
+  /** What to make before QEMU starts (in order): a first UEFI variable store, TPM state folder. */
   prepare: PrepareStep[]
+  /** Programs that live with the VM, started (in order) before QEMU: swtpm for a TPM. */
+  helpers: HelperSpec[]
   /** Each thing that stops this start, in words, with what to do: none means it can start. */
   problems: ErrorInfo[]
 }
 
-/** The files whose presence a plan depends on: the disks, the ISO, a UEFI variable store. */
+/** The files whose presence a plan depends on: the disks, the ISO, UEFI variables, TPM state. */
 export function filesToCheck(config: VmConfig, vmDir: string): string[] {
   return [
     ...config.disks.map((disk) => diskPath(disk, vmDir)),
     ...(config.cdrom === null ? [] : [config.cdrom]),
     ...(config.secondCdrom === null ? [] : [config.secondCdrom]),
-    ...(config.firmware === 'uefi' ? [join(vmDir, UEFI_VARS_FILE)] : []),
+    ...stateFilesToCheck(config, vmDir),
   ]
 }
 
@@ -71,9 +64,8 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
   const { config, host, vmDir, present } = inputs
   const files = vmRuntimeFiles(inputs.runtimeRoot, config.id)
   const problems: ErrorInfo[] = []
-  const prepare: PrepareStep[] = []
 
-  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket]) {
+  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket, files.tpmSocket]) {
     if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
       problems.push(problem('HOST_UNSUPPORTED', msg('launch.socketPathTooLong', { path }), msg('launch.socketPathTooLongHint')))
       break
@@ -100,16 +92,9 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
     problems.push(problem('FILE_MISSING', msg('launch.isoMissing', { path: config.secondCdrom }), msg('launch.secondIsoMissingHint'), { path: config.secondCdrom }))
   }
 
-  let uefi: { code: string; vars: string } | undefined
-  if (config.firmware === 'uefi') {
-    if (host.uefi === null) {
-      problems.push(problem('HOST_UNSUPPORTED', msg('launch.noOvmf'), installHint('ovmf')))
-    } else {
-      uefi = { code: host.uefi.code, vars: join(vmDir, UEFI_VARS_FILE) }
-      if (!present.has(uefi.vars))
-        prepare.push({ kind: 'copy', from: host.uefi.vars, to: uefi.vars })
-    }
-  }
+  const state = planState(config, host, vmDir, files, present)
+  problems.push(...state.problems)
+  const { uefi, tpm } = state
 
   const argv =
     problems.length > 0
@@ -127,9 +112,10 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
             // Hyper-V enlightenments are a KVM feature: under TCG they are left out.
             hyperv: config.hyperv && accel === 'kvm',
             ...(uefi ? { uefi } : {}),
+            ...(tpm ? { tpmSocket: tpm.socket } : {}),
           }),
         ]
-  return { argv, accel, files, prepare, problems }
+  return { argv, accel, files, prepare: state.prepare, helpers: tpm ? [tpm] : [], problems }
 }
 
 /** A problem as the API shows it: English text and the message it came from. */

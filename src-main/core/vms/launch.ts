@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs'
-import { copyFile, readFile, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
 import { VireoError, msg } from '../errors'
@@ -23,6 +23,17 @@ export async function presentFiles(config: VmConfig, vmDir: string): Promise<Set
  */
 export async function prepareLaunch(plan: LaunchPlan): Promise<void> {
   for (const step of plan.prepare) {
+    if (step.kind === 'mkdir') {
+      // Not recursive: the VM's folder deleted meanwhile is not made again.
+      await mkdir(step.path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error
+      })
+      continue
+    }
+    if (step.kind === 'mark') {
+      await writeFile(step.path, `${new Date().toISOString()}\n`, { mode: 0o600 })
+      continue
+    }
     await copyFile(step.from, step.to, constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error
     })

@@ -35,6 +35,14 @@ const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
       uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', vars: `${ctx.vmDir}/OVMF_VARS.fd` },
     },
   },
+  'tpm-secure-boot': {
+    config: { ...base, firmware: 'uefi', tpm: true, secureBoot: true },
+    ctx: {
+      ...ctx,
+      uefi: { code: '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', vars: `${ctx.vmDir}/OVMF_VARS.secboot.fd`, secure: true },
+      tpmSocket: '/run/user/1000/vireo/a1b2c3d4/tpm.sock',
+    },
+  },
   'sata-and-raw-disks': {
     config: {
       ...base,

@@ -15,8 +15,13 @@ export interface LaunchContext {
   pidFile: string
   /** The accelerator actually used ('auto' already resolved by the host check). */
   accel: 'kvm' | 'tcg'
-  /** OVMF code (read-only) and this VM's own copy of the variable store, for UEFI guests. */
-  uefi?: { code: string; vars: string }
+  /**
+   * OVMF code (read-only) and this VM's own copy of the variable store, for UEFI guests;
+   * `secure`: the Secure Boot build, which needs SMM and a flash only SMM code may write.
+   */
+  uefi?: { code: string; vars: string; secure?: boolean }
+  /** swtpm's control socket, for a VM with a TPM 2.0. */
+  tpmSocket?: string
   /** Whether this QEMU was built with seccomp (`-sandbox`). */
   sandbox: boolean
   /** Hyper-V enlightenments on -cpu (the launch plan sets it only for a KVM start). */
@@ -60,6 +65,7 @@ export function buildQemuArgs(config: VmConfig, ctx: LaunchContext): string[] {
     ...identity(config, ctx),
     ...machine(config, ctx),
     ...firmware(ctx),
+    ...tpm(ctx),
     ...disks(config, ctx.vmDir),
     ...cdrom(config, sataDisks),
     ...network(config),
@@ -84,7 +90,7 @@ function identity(config: VmConfig, ctx: LaunchContext): string[] {
 function machine(config: VmConfig, ctx: LaunchContext): string[] {
   return [
     '-machine',
-    'q35,vmport=off',
+    ctx.uefi?.secure === true ? 'q35,vmport=off,smm=on' : 'q35,vmport=off',
     '-accel',
     ctx.accel,
     // With working KVM, pass the host CPU through; under TCG a model TCG emulates in full.
@@ -107,10 +113,24 @@ function machine(config: VmConfig, ctx: LaunchContext): string[] {
 function firmware(ctx: LaunchContext): string[] {
   if (ctx.uefi === undefined) return []
   return [
+    ...(ctx.uefi.secure === true ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
     '-drive',
     `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(ctx.uefi.code)}`,
     '-drive',
     `if=pflash,format=raw,unit=1,file=${qemuOptValue(ctx.uefi.vars)}`,
+  ]
+}
+
+/** A TPM 2.0 on q35's CRB interface (what Windows 11 and Linux expect), backed by swtpm. */
+function tpm(ctx: LaunchContext): string[] {
+  if (ctx.tpmSocket === undefined) return []
+  return [
+    '-chardev',
+    `socket,id=chrtpm,path=${qemuOptValue(ctx.tpmSocket)}`,
+    '-tpmdev',
+    'emulator,id=tpm0,chardev=chrtpm',
+    '-device',
+    'tpm-crb,tpmdev=tpm0',
   ]
 }
 

@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises'
+import { stopHelpers, vmHelpers } from './helpers'
 import { logTail } from './launch'
 import { identifyQemu, readPidFile } from './qemu-process'
 import type { RuntimeFiles } from './runtime-files'
@@ -56,6 +57,7 @@ export async function recordUnseenStop(files: RuntimeFiles, qemuLog: string): Pr
   // The stale pidfile stays (a new QEMU may be writing its own there right now): the next
   // start replaces it, and without launch.json it is not taken for a new stop.
   await writeLastStop(files, lastStop, true)
+  await stopHelpers(vmHelpers(files))
   await rm(files.launchFile, { force: true })
   return (await readLastStop(files)).lastStop ?? lastStop
 }

@@ -12,6 +12,8 @@ export function vmRuntimeFiles(runtimeRoot: string, id: string): RuntimeFiles {
     ctlSocket: join(dir, 'ctl.sock'),
     vncSocket: join(dir, 'vnc.sock'),
     pidFile: join(dir, 'qemu.pid'),
+    tpmSocket: join(dir, 'tpm.sock'),
+    tpmPidFile: join(dir, 'swtpm.pid'),
     launchFile: join(dir, 'launch.json'),
     lastStopFile: join(dir, 'last-stop.json'),
     lockFile: join(dir, 'start.lock'),
@@ -27,6 +29,9 @@ export interface RuntimeFiles {
   ctlSocket: string
   vncSocket: string
   pidFile: string
+  /** swtpm's control socket (QEMU connects to it) and pidfile, for a VM with a TPM. */
+  tpmSocket: string
+  tpmPidFile: string
   launchFile: string
   lastStopFile: string
   lockFile: string

@@ -1,3 +1,4 @@
+import type { HelperName } from './helpers'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import type { RuntimeFiles } from './runtime-files'
 import type { StopRecord } from './vm-state'
@@ -13,6 +14,8 @@ export interface LaunchRecord {
   startTime: number
   accel: 'kvm' | 'tcg'
   startedAt: string
+  /** The helpers started with this run (helpers.ts), which its state reports on. */
+  helpers?: HelperName[]
 }
 
 export async function writeLaunchRecord(files: RuntimeFiles, record: LaunchRecord): Promise<void> {

@@ -12,12 +12,14 @@ import { planLaunch, type HostFacts, type LaunchPlan } from './launch-plan'
 import { identifyQemu, isAlive, processUsage, waitForExit } from './qemu-process'
 import { QmpControl } from './qmp-control'
 import { findLive, recordUnseenStop } from './reattach'
+import { helpersDown, startHelpers, stopHelpers, vmHelpers } from './helpers'
+import { tpmStartFailure } from './tpm-failure'
 import { RunStop } from './run-stop'
 import { lockHeldByOther, withStartLock } from './start-lock'
 import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
 import { canMove, detailOf, type StopRecord, type VmRuntime, type VmState } from './vm-state'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
-import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
+import { clearAfterStop, clearForLaunch, readLastStop, readLaunchRecord, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
 export type { VmRuntime } from './vm-state'
 
@@ -100,7 +102,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** The VM's current runtime state, re-attaching to a QEMU started elsewhere. */
   async status(id: string): Promise<VmRuntime> {
     if (this.starting.has(id)) return { state: 'starting' }
-    return this.observed(id)
+    return this.withHelpers(id, await this.observed(id))
+  }
+
+  /** A running VM's helpers that have died (FAULTS 31): the runtime says which. */
+  private async withHelpers(id: string, runtime: VmRuntime): Promise<VmRuntime> {
+    const { helpersDown: _, ...rest } = runtime
+    if (runtime.state === 'stopped' || runtime.state === 'crashed') return rest
+    const names = (await readLaunchRecord(this.sockets(id))).helpers ?? []
+    const helpers = vmHelpers(this.sockets(id)).filter((h) => names.includes(h.name))
+    const down = await helpersDown(helpers)
+    return down.length > 0 ? { ...rest, helpersDown: down } : rest
   }
 
   /** What the process and the pidfile say, whether or not a start is under way here. */
@@ -182,6 +194,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const { accel, files: s } = plan
     await prepareLaunch(plan)
     await clearForLaunch(s)
+    await startHelpers(plan.helpers)
 
     const entry: Tracked = { runtime: { state: 'stopped' } }
     this.tracked.get(id)?.watcher?.close()
@@ -195,8 +208,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       watcher = await waitForQmp(s.qmpSocket, launch, logFile, this.options.startTimeoutMs ?? 30_000)
     } catch (error) {
       if (launch !== undefined && isAlive(launch.pid)) process.kill(launch.pid, 'SIGKILL')
+      await stopHelpers(plan.helpers)
       this.setState(id, { state: 'stopped' })
-      throw error
+      throw (await tpmStartFailure(plan, vmDir)) ?? error
     }
     entry.run = new RunStop(launch.pid)
     const identity = await identifyQemu(launch.pid, s.qmpSocket)
@@ -205,6 +219,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       startTime: identity?.startTime ?? 0,
       accel,
       startedAt: new Date().toISOString(),
+      ...(plan.helpers.length > 0 ? { helpers: plan.helpers.map((h) => h.name) } : {}),
     }
     await writeLaunchRecord(s, record)
     if (this.options.watch) this.listen(id, watcher, launch.pid)
@@ -284,6 +299,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const entry = this.tracked.get(id)
     if (entry === undefined) return
     await writeLastStop(this.sockets(id), lastStop)
+    // swtpm ends by itself when QEMU's connection closes (--terminate); this is for one that did not.
+    await stopHelpers(vmHelpers(this.sockets(id)))
     await clearAfterStop(this.sockets(id))
     this.setState(id, { state: lastStop.reason === 'crashed' ? 'crashed' : 'stopped', lastStop })
   }

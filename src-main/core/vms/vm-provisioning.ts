@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { constants } from 'node:fs'
-import { copyFile, readdir, rm, stat } from 'node:fs/promises'
+import { readdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { toErrorInfo, VireoError, msg } from '../errors'
 import type { HostService } from '../host/host-service'
@@ -11,7 +10,7 @@ import { genericLinux } from '../os/os-catalog'
 import type { CloneVmRequest, CreateVmRequest, DeleteVmRequest } from '../requests'
 import type { DeleteResult, JobProgress, VmDetails, VmPreview } from '../types'
 import { CONFIG_VERSION, vmConfigSchema, type VmConfig } from './config'
-import { UEFI_VARS_FILE } from './launch-plan'
+import { copyVmState } from './vm-state-copy'
 import { diskPath } from './qemu-args'
 import { recordCopy } from './staging-owner'
 import type { Supervisor } from './supervisor'
@@ -55,8 +54,9 @@ export class VmProvisioning {
     const diskBytes = parseSize(params.diskSize ?? `${Math.round(rec.diskGiB * 1024)}M`)
     const importing = params.source.kind === 'import'
     // Windows: SATA and e1000e, which its installer drives as it is; virtio (faster) when the
-    // virtio-win drivers ISO goes in the second CD drive. tpm/secureBoot in rec.hardware are
-    // left for the TPM and Secure Boot fields (added beside this work; wired at merge).
+    // virtio-win drivers ISO goes in the second CD drive. Windows 11 (and Server 2022 and later)
+    // get a TPM and, with UEFI, Secure Boot: a host without swtpm or the Secure Boot firmware
+    // is told so at start, with the package to install.
     const hw = iso?.recommended.hardware
     const driversIso = hw === undefined ? null : (params.driversIso ?? null)
     if (driversIso !== null) await inspectIso(driversIso)
@@ -78,6 +78,8 @@ export class VmProvisioning {
       rtc: hw?.rtc ?? 'utc',
       tablet: hw?.tablet ?? true,
       hyperv: hw?.hyperv ?? false,
+      tpm: hw?.tpm ?? false,
+      secureBoot: firmware === 'uefi' && (hw?.secureBoot ?? false),
       createdAt: new Date().toISOString(),
     } satisfies VmConfig)
     return { config, diskBytes }
@@ -168,9 +170,7 @@ export class VmProvisioning {
         targetFormat: disk.format,
       }))
       await this.copyImages({ kind: 'clone', subject: source.id, label: `Copying the disks of “${source.name}”` }, copies)
-      await copyFile(join(from, UEFI_VARS_FILE), join(dir, UEFI_VARS_FILE), constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error
-      })
+      await copyVmState(from, dir)
       await store.commit(config, dir)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })

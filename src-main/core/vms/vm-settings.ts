@@ -41,6 +41,9 @@ export class VmSettings {
     if (rest.memoryMiB !== undefined || rest.cpus !== undefined) {
       checkFitsHost(await this.o.host.check({ refresh: false }), rest.memoryMiB ?? 0, rest.cpus ?? 0)
     }
+    if ((rest.secureBoot ?? config.secureBoot) && (rest.firmware ?? config.firmware) !== 'uefi') {
+      throw new VireoError('INVALID_INPUT', msg('launch.secureBootNeedsUefi'), msg('launch.secureBootNeedsUefiHint'))
+    }
     if (rest.cdrom) await inspectIso(rest.cdrom)
     if (rest.secondCdrom) await inspectIso(rest.secondCdrom)
     if (diskBuses !== undefined && diskBuses.length !== config.disks.length) {

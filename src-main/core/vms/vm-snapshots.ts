@@ -8,7 +8,9 @@ import { diskPath } from './qemu-args'
 /**
  * A VM's snapshots: one qcow2 internal snapshot on each of its disks, under one name. Of a
  * stopped VM, qemu-img takes its disks' state; of a running one, QEMU takes its memory and
- * devices as well (see live-snapshots.ts). Neither holds the UEFI variables.
+ * devices as well (see live-snapshots.ts). Neither holds the UEFI variables. A live one holds
+ * the TPM's state (QEMU's emulator TPM saves swtpm's state in the vmstate); a disk-only one
+ * does not, and reverting it leaves the TPM as it is.
  */
 
 /** The VM a snapshot is of: `qmp` reaches its QEMU while it runs, and is null when stopped. */

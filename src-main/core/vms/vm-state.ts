@@ -56,4 +56,6 @@ export interface VmRuntime {
   startedAt?: string
   lastStop?: StopRecord
   pause?: PauseRecord
+  /** Helpers of this run (swtpm) that died while the VM runs: the guest has lost them. */
+  helpersDown?: 'swtpm'[]
 }

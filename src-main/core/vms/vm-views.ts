@@ -56,12 +56,13 @@ export class VmViews {
       startedAt: runtime.startedAt ?? null,
       lastStop: runtime.lastStop ?? null,
       pause: runtime.pause ?? null,
+      helpersDown: runtime.helpersDown ?? [],
     }
     if (!vm.ok) {
-      return { ...common, name: vm.id, broken: vm.reason, os: null, memoryMiB: 0, cpus: 0, accel: 'auto', firmware: 'bios', cdrom: null }
+      return { ...common, name: vm.id, broken: vm.reason, os: null, memoryMiB: 0, cpus: 0, accel: 'auto', firmware: 'bios', cdrom: null, tpm: false, secureBoot: false }
     }
     const c = vm.config
-    return { ...common, name: c.name, broken: null, os: c.os ?? null, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, firmware: c.firmware, cdrom: c.cdrom }
+    return { ...common, name: c.name, broken: null, os: c.os ?? null, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, firmware: c.firmware, cdrom: c.cdrom, tpm: c.tpm, secureBoot: c.secureBoot }
   }
 
   /**

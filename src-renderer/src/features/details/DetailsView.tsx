@@ -87,6 +87,11 @@ export function DetailsView({ connection, id }: VmRef) {
       {migrating && summary !== undefined && <MigrateDialog vm={summary} onClose={() => setMigrating(false)} />}
       {error !== null && <ErrorNote error={error} />}
       {shown != null && <StateNote vm={shown} />}
+      {shown != null && shown.helpersDown.length > 0 && (
+        <p className="muted" role="status">
+          {t('details.helperDown', { helpers: shown.helpersDown.join(', ') })}
+        </p>
+      )}
       {vm !== null && (
         <>
           <dl className="summary details-facts">

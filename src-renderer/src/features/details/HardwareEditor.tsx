@@ -175,6 +175,19 @@ export function HardwareEditor({
             </option>
           </select>
         </Field>
+        <label className="check" title={t('details.tpmHelp')}>
+          <input type="checkbox" checked={form.tpm} onChange={(e) => edit({ tpm: e.target.checked })} />
+          {t('details.tpm')}
+        </label>
+        <label className="check" title={t('details.secureBootHelp')}>
+          <input
+            type="checkbox"
+            checked={form.secureBoot}
+            disabled={form.firmware !== 'uefi' && !form.secureBoot}
+            onChange={(e) => edit({ secureBoot: e.target.checked })}
+          />
+          {t('details.secureBoot')}
+        </label>
         <div className="path-row">
           <Field label={t('details.iso')} error={problems.cdrom} help={t('details.isoHelp')}>
             <input

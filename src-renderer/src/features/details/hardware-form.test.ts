@@ -18,6 +18,9 @@ const vm: VmDetails = {
   startedAt: null,
   lastStop: null,
   pause: null,
+  tpm: false,
+  secureBoot: false,
+  helpersDown: [],
   dir: '/vms/abcd1234',
   config: null,
   disks: [

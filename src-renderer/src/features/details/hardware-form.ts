@@ -7,6 +7,8 @@ export interface HardwareForm {
   memoryMiB: number
   cpus: number
   firmware: Firmware
+  tpm: boolean
+  secureBoot: boolean
   boot: BootPreset
   cdrom: string
   diskGiB: number
@@ -33,6 +35,8 @@ export function formFromVm(vm: VmDetails): HardwareForm {
     memoryMiB: vm.memoryMiB,
     cpus: vm.cpus,
     firmware: vm.firmware,
+    tpm: vm.tpm,
+    secureBoot: vm.secureBoot,
     boot: bootPresets.includes(boot as BootPreset) ? (boot as BootPreset) : 'disk,cdrom',
     cdrom: vm.cdrom ?? '',
     // NaN (an empty field) when qemu-img could not tell the size.
@@ -59,6 +63,8 @@ export function changesOf(vm: VmDetails, form: HardwareForm): Changes {
   if (form.memoryMiB !== before.memoryMiB) changes.memoryMiB = form.memoryMiB
   if (form.cpus !== before.cpus) changes.cpus = form.cpus
   if (form.firmware !== before.firmware) changes.firmware = form.firmware
+  if (form.tpm !== before.tpm) changes.tpm = form.tpm
+  if (form.secureBoot !== before.secureBoot) changes.secureBoot = form.secureBoot
   if (form.boot !== before.boot) changes.bootOrder = form.boot.split(',') as ('disk' | 'cdrom')[]
   if (form.cdrom.trim() !== before.cdrom)
     changes.cdrom = form.cdrom.trim() === '' ? null : form.cdrom.trim()
@@ -113,6 +119,8 @@ export function fieldOfUpdateError(field: unknown): HardwareField | null {
     case 'memoryMiB':
     case 'cpus':
     case 'firmware':
+    case 'tpm':
+    case 'secureBoot':
     case 'cdrom':
     case 'portForwards':
     case 'nicModel':
