@@ -17,6 +17,8 @@ export const cliOptions = {
   rtc: { type: 'string' },
   tablet: { type: 'string' },
   hyperv: { type: 'string' },
+  tpm: { type: 'string' },
+  'secure-boot': { type: 'string' },
   'port-forward': { type: 'string', multiple: true },
   size: { type: 'string' },
   existing: { type: 'string' },
@@ -75,7 +77,8 @@ export const usage = `Usage: vireo <command> [options]
   set VM [--name NAME] [--memory MIB] [--cpus N] [--firmware bios|uefi] [--accel auto|kvm|tcg]
          [--boot disk,cdrom] [--iso PATH | --eject] [--second-iso PATH|none] [--nic virtio|e1000e]
          [--disk-bus virtio,sata,scsi…] [--disk-size SIZE] [--rtc utc|localtime]
-         [--tablet on|off] [--hyperv on|off] [--port-forward [tcp|udp:]HOST:GUEST|none]…
+         [--tablet on|off] [--hyperv on|off] [--tpm on|off] [--secure-boot on|off]
+         [--port-forward [tcp|udp:]HOST:GUEST|none]…
                                     change a VM (hardware only while it is stopped)
   disk list VM | add VM (--size SIZE | --existing FILE) [--bus virtio|sata|scsi]
          | remove VM N [--delete-file] [--yes]   a stopped VM's disks (files kept unless asked)

@@ -49,7 +49,7 @@ describe('vireo create --iso with a Windows installer', () => {
 describe('vireo set and vireo disk', () => {
   it('changes the NIC, buses and CD drives of a stopped VM, and adds and removes disks', async () => {
     await json<VmDetails>('create', '--name', 'Hardware', '--disk-size', '16M', '--memory', '64')
-    const set = await json<VmDetails>('set', 'Hardware', '--nic', 'e1000e', '--disk-bus', 'scsi', '--rtc', 'localtime', '--tablet', 'off', '--hyperv', 'on', '--port-forward', '2222:22', '--boot', 'cdrom,disk', '--memory', '96', '--cpus', '1')
+    const set = await json<VmDetails>('set', 'Hardware', '--nic', 'e1000e', '--disk-bus', 'scsi', '--rtc', 'localtime', '--tablet', 'off', '--hyperv', 'on', '--tpm', 'on', '--port-forward', '2222:22', '--boot', 'cdrom,disk', '--memory', '96', '--cpus', '1')
     expect(set.config).toMatchObject({
       memoryMiB: 96,
       bootOrder: ['cdrom', 'disk'],
@@ -58,6 +58,7 @@ describe('vireo set and vireo disk', () => {
       rtc: 'localtime',
       tablet: false,
       hyperv: true,
+      tpm: true,
     })
     const bad = await vireo('set', 'Hardware', '--nic', 'rtl8139')
     expect(bad.exitCode).not.toBe(0)

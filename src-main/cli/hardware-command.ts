@@ -42,6 +42,8 @@ export function setChanges(values: CliValues): Input<'updateVm'>['changes'] {
   if (values.rtc !== undefined) changes.rtc = values.rtc as 'utc'
   if (values.tablet !== undefined) changes.tablet = onOff(values.tablet, 'tablet')
   if (values.hyperv !== undefined) changes.hyperv = onOff(values.hyperv, 'hyperv')
+  if (values.tpm !== undefined) changes.tpm = onOff(values.tpm, 'tpm')
+  if (values['secure-boot'] !== undefined) changes.secureBoot = onOff(values['secure-boot'], 'secure-boot')
   if (values['port-forward'] !== undefined) {
     changes.portForwards = values['port-forward'].includes('none') ? [] : values['port-forward'].map(portForward)
   }
