@@ -72,7 +72,7 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
   const problems: ErrorInfo[] = []
   const prepare: PrepareStep[] = []
 
-  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket]) {
+  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket, files.agentSocket]) {
     if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
       problems.push(problem('HOST_UNSUPPORTED', msg('launch.socketPathTooLong', { path }), msg('launch.socketPathTooLongHint')))
       break
@@ -116,6 +116,7 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
             qmpSocket: files.qmpSocket,
             ctlSocket: files.ctlSocket,
             vncSocket: files.vncSocket,
+            agentSocket: files.agentSocket,
             pidFile: files.pidFile,
             accel,
             sandbox: host.sandbox,

@@ -11,6 +11,7 @@ export function vmRuntimeFiles(runtimeRoot: string, id: string): RuntimeFiles {
     qmpSocket: join(dir, 'qmp.sock'),
     ctlSocket: join(dir, 'ctl.sock'),
     vncSocket: join(dir, 'vnc.sock'),
+    agentSocket: join(dir, 'agent.sock'),
     pidFile: join(dir, 'qemu.pid'),
     launchFile: join(dir, 'launch.json'),
     lastStopFile: join(dir, 'last-stop.json'),
@@ -26,6 +27,8 @@ export interface RuntimeFiles {
   /** QMP for short commands from any front end (the CLI, a second window). */
   ctlSocket: string
   vncSocket: string
+  /** The QEMU guest agent's channel (virtio-serial port org.qemu.guest_agent.0). */
+  agentSocket: string
   pidFile: string
   launchFile: string
   lastStopFile: string
