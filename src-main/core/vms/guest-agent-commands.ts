@@ -1,13 +1,5 @@
+import type { GuestAgentInfo } from '../types'
 import { agentCall, type AgentCallOptions } from './guest-agent'
-
-/** What the guest agent says about the guest; `connected: false` when it does not answer. */
-export interface GuestAgentInfo {
-  connected: boolean
-  /** The guest's IP addresses (loopback left out), as "address/prefix". */
-  ipAddresses: string[]
-  /** The guest's own name for its OS (pretty-name, else name and version), or null. */
-  os: string | null
-}
 
 export const NO_AGENT: GuestAgentInfo = { connected: false, ipAddresses: [], os: null }
 

@@ -16,6 +16,7 @@ import { RunStop } from './run-stop'
 import { lockHeldByOther, withStartLock } from './start-lock'
 import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
 import { canMove, detailOf, type StopRecord, type VmRuntime, type VmState } from './vm-state'
+import { agentPower } from './guest-agent-commands'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 import { clearAfterStop, clearForLaunch, readLastStop, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
@@ -91,6 +92,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** The VM's sockets, pidfile and start records (runtime-files.ts). */
   private sockets(id: string): RuntimeFiles {
     return vmRuntimeFiles(this.runtimeRoot, id)
+  }
+
+  agentSocket(id: string): string {
+    return this.sockets(id).agentSocket
   }
 
   vncSocket(id: string): string {
@@ -326,8 +331,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const pid = runtime.pid ?? 0
     const before = runtime.state
     this.setState(id, { ...runtime, state: 'shutting-down' })
-    await this.ctl(id, 'system_powerdown')
-    if (await waitForExit(pid, timeoutMs)) {
+    // Through the guest agent when one answers (a clean shutdown even where ACPI is ignored),
+    // the ACPI power button when none does, or when the agent's shutdown does not happen.
+    const byAgent = await agentPower(this.sockets(id).agentSocket, 'powerdown').then(() => true, () => false)
+    if (!byAgent) await this.ctl(id, 'system_powerdown')
+    let exited = await waitForExit(pid, byAgent ? timeoutMs / 2 : timeoutMs)
+    if (!exited && byAgent) {
+      await this.ctl(id, 'system_powerdown')
+      exited = await waitForExit(pid, timeoutMs / 2)
+    }
+    if (exited) {
       const run = this.runOf(id, pid)
       if (run !== undefined) run.powerdown = true
       return this.afterExit(id, pid)
@@ -379,6 +392,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async reboot(id: string): Promise<void> {
     await this.requireRunning(id)
     const panicked = await this.panicked(id)
+    // A running guest reboots itself through its agent (file systems synced and unmounted);
+    // without an agent that answers, or after a panic, the reset button.
+    if (!panicked && (await agentPower(this.sockets(id).agentSocket, 'reboot').then(() => true, () => false))) return
     await this.ctl(id, 'system_reset')
     // A crashed guest stays stopped through the reset until told to run.
     if (panicked) {
