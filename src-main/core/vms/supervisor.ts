@@ -334,10 +334,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Through the guest agent when one answers (a clean shutdown even where ACPI is ignored),
     // the ACPI power button when none does, or when the agent's shutdown does not happen.
     const byAgent = await agentPower(this.sockets(id).agentSocket, 'powerdown').then(() => true, () => false)
-    if (!byAgent) await this.ctl(id, 'system_powerdown')
+    // QEMU may have gone meanwhile (a Force off during the agent's try): then it only ends.
+    const powerButton = (): Promise<void> =>
+      this.ctl(id, 'system_powerdown').then(() => undefined, (error: unknown) => {
+        if (isAlive(pid) && this.runOf(id, pid)?.forced !== true) throw error
+      })
+    if (!byAgent) await powerButton()
     let exited = await waitForExit(pid, byAgent ? timeoutMs / 2 : timeoutMs)
     if (!exited && byAgent) {
-      await this.ctl(id, 'system_powerdown')
+      await powerButton()
       exited = await waitForExit(pid, timeoutMs / 2)
     }
     if (exited) {
