@@ -78,6 +78,10 @@ export function formatVm(vm: VmDetails, say: Say = sayEnglish): string {
       ...(d.backingFiles ?? []).map((b) => say(msg('cli.info.backingFile', { path: b }))),
     ]),
   ]
+  if (vm.guestAgent?.connected) {
+    lines.push(say(msg('cli.info.agent', { os: vm.guestAgent.os ?? msg('cli.info.unknownOs') })))
+    lines.push(say(msg('cli.info.agentIps', { ips: vm.guestAgent.ipAddresses.join(', ') || msg('cli.info.noIps') })))
+  } else if (vm.guestAgent) lines.push(say(msg('cli.info.noAgent')))
   if (vm.lastStop) lines.push(say(msg('cli.info.stopped', { reason: msg(`stopReason.${vm.lastStop.reason}`), at: vm.lastStop.at })))
   for (const l of vm.lastStop?.stderrTail ?? []) lines.push(`            ${l}`)
   if (vm.launchProblems.length > 0) lines.push('', say(msg('cli.info.cannotStart')))

@@ -74,6 +74,15 @@ export interface DiskDetails {
   backingFiles?: string[]
 }
 
+/** What the guest agent says about a guest; `connected: false` when it does not answer. */
+export interface GuestAgentInfo {
+  connected: boolean
+  /** The guest's IP addresses (loopback left out), as "address/prefix". */
+  ipAddresses: string[]
+  /** The guest's own name for its OS (pretty-name, else name and version), or null. */
+  os: string | null
+}
+
 export interface VmDetails extends VmSummary {
   dir: string
   config: VmConfig | null
@@ -82,6 +91,11 @@ export interface VmDetails extends VmSummary {
   argv: string[] | null
   /** What would stop a start now (a missing disk or ISO, KVM or OVMF unavailable). */
   launchProblems: ErrorInfo[]
+  /**
+   * What the guest agent says of a running guest (its addresses and OS); absent when the VM
+   * is not running or the backend has no agent channel.
+   */
+  guestAgent?: GuestAgentInfo
 }
 
 /** What Create would make and start: its id, its command line, or what would stop it. */

@@ -65,7 +65,7 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
   const files = vmRuntimeFiles(inputs.runtimeRoot, config.id)
   const problems: ErrorInfo[] = []
 
-  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket, files.tpmSocket]) {
+  for (const path of [files.qmpSocket, files.ctlSocket, files.vncSocket, files.tpmSocket, files.agentSocket]) {
     if (Buffer.byteLength(path) > SOCKET_PATH_MAX) {
       problems.push(problem('HOST_UNSUPPORTED', msg('launch.socketPathTooLong', { path }), msg('launch.socketPathTooLongHint')))
       break
@@ -106,6 +106,7 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
             qmpSocket: files.qmpSocket,
             ctlSocket: files.ctlSocket,
             vncSocket: files.vncSocket,
+            agentSocket: files.agentSocket,
             pidFile: files.pidFile,
             accel,
             sandbox: host.sandbox,

@@ -19,6 +19,7 @@ const ctx: LaunchContext = {
   qmpSocket: '/run/user/1000/vireo/a1b2c3d4/qmp.sock',
   ctlSocket: '/run/user/1000/vireo/a1b2c3d4/ctl.sock',
   vncSocket: '/run/user/1000/vireo/a1b2c3d4/vnc.sock',
+  agentSocket: '/run/user/1000/vireo/a1b2c3d4/agent.sock',
   pidFile: '/run/user/1000/vireo/a1b2c3d4/qemu.pid',
   accel: 'kvm',
   sandbox: true,
@@ -106,7 +107,7 @@ const cases: Record<string, { config: VmConfig; ctx: LaunchContext }> = {
       disks: [{ file: '/tmp/x.qcow2,file.locking=off', format: 'qcow2', bus: 'virtio' }],
       cdrom: '/isos/a,b.iso',
     },
-    ctx: { ...ctx, vmDir: '/home/a,b/vireo/vms/a1b2c3d4', qmpSocket: '/run/a,b/qmp.sock' },
+    ctx: { ...ctx, vmDir: '/home/a,b/vireo/vms/a1b2c3d4', qmpSocket: '/run/a,b/qmp.sock', agentSocket: '/run/a,b/agent.sock' },
   },
 }
 

@@ -12,6 +12,8 @@ export interface LaunchContext {
   /** QMP for short commands from any front end (the CLI, a second window). */
   ctlSocket: string
   vncSocket: string
+  /** The QEMU guest agent's channel, a UNIX socket QEMU listens on. */
+  agentSocket: string
   pidFile: string
   /** The accelerator actually used ('auto' already resolved by the host check). */
   accel: 'kvm' | 'tcg'
@@ -266,6 +268,14 @@ function control(config: VmConfig, ctx: LaunchContext): string[] {
     `file,id=serial0,path=${qemuOptValue(serialLog)}`,
     '-serial',
     'chardev:serial0',
+    // The QEMU guest agent's channel: a virtio-serial port the guest's qemu-ga opens, bridged
+    // to a UNIX socket Vireo connects to (IP addresses, OS, clean shutdown, fsfreeze).
+    '-device',
+    'virtio-serial-pci,id=vserial0',
+    '-chardev',
+    `socket,id=agent0,path=${qemuOptValue(ctx.agentSocket)},server=on,wait=off`,
+    '-device',
+    'virtserialport,bus=vserial0.0,chardev=agent0,name=org.qemu.guest_agent.0',
     ...(ctx.sandbox
       ? ['-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny']
       : []),

@@ -11,6 +11,7 @@ export function vmRuntimeFiles(runtimeRoot: string, id: string): RuntimeFiles {
     qmpSocket: join(dir, 'qmp.sock'),
     ctlSocket: join(dir, 'ctl.sock'),
     vncSocket: join(dir, 'vnc.sock'),
+    agentSocket: join(dir, 'agent.sock'),
     pidFile: join(dir, 'qemu.pid'),
     tpmSocket: join(dir, 'tpm.sock'),
     tpmPidFile: join(dir, 'swtpm.pid'),
@@ -28,6 +29,8 @@ export interface RuntimeFiles {
   /** QMP for short commands from any front end (the CLI, a second window). */
   ctlSocket: string
   vncSocket: string
+  /** The QEMU guest agent's channel (virtio-serial port org.qemu.guest_agent.0). */
+  agentSocket: string
   pidFile: string
   /** swtpm's control socket (QEMU connects to it) and pidfile, for a VM with a TPM. */
   tpmSocket: string

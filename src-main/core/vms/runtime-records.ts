@@ -50,12 +50,12 @@ export async function writeLastStop(files: RuntimeFiles, lastStop: StopRecord, i
 
 /** Before a start: the previous run's sockets, pidfile and stop record go. */
 export async function clearForLaunch(files: RuntimeFiles): Promise<void> {
-  const { qmpSocket, ctlSocket, vncSocket, pidFile, lastStopFile } = files
-  await Promise.all([qmpSocket, ctlSocket, vncSocket, pidFile, lastStopFile].map((p) => rm(p, { force: true })))
+  const { qmpSocket, ctlSocket, vncSocket, agentSocket, pidFile, lastStopFile } = files
+  await Promise.all([qmpSocket, ctlSocket, vncSocket, agentSocket, pidFile, lastStopFile].map((p) => rm(p, { force: true })))
 }
 
 /** After a stop is recorded: the run's sockets and launch record go (its stop record stays). */
 export async function clearAfterStop(files: RuntimeFiles): Promise<void> {
-  const { qmpSocket, ctlSocket, vncSocket, launchFile } = files
-  await Promise.all([qmpSocket, ctlSocket, vncSocket, launchFile].map((p) => rm(p, { force: true })))
+  const { qmpSocket, ctlSocket, vncSocket, agentSocket, launchFile } = files
+  await Promise.all([qmpSocket, ctlSocket, vncSocket, agentSocket, launchFile].map((p) => rm(p, { force: true })))
 }

@@ -18,6 +18,7 @@ import { RunStop } from './run-stop'
 import { lockHeldByOther, withStartLock } from './start-lock'
 import { reduceRuntime, type RuntimeInput, type StatusAnswer } from './runtime-reducer'
 import { canMove, detailOf, type StopRecord, type VmRuntime, type VmState } from './vm-state'
+import { agentPower } from './guest-agent-commands'
 import { vmRuntimeFiles, type RuntimeFiles } from './runtime-files'
 import { clearAfterStop, clearForLaunch, readLastStop, readLaunchRecord, writeLastStop, writeLaunchRecord, type LaunchRecord } from './runtime-records'
 
@@ -93,6 +94,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** The VM's sockets, pidfile and start records (runtime-files.ts). */
   private sockets(id: string): RuntimeFiles {
     return vmRuntimeFiles(this.runtimeRoot, id)
+  }
+
+  agentSocket(id: string): string {
+    return this.sockets(id).agentSocket
   }
 
   vncSocket(id: string): string {
@@ -343,8 +348,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const pid = runtime.pid ?? 0
     const before = runtime.state
     this.setState(id, { ...runtime, state: 'shutting-down' })
-    await this.ctl(id, 'system_powerdown')
-    if (await waitForExit(pid, timeoutMs)) {
+    // Through the guest agent when one answers (a clean shutdown even where ACPI is ignored),
+    // the ACPI power button when none does, or when the agent's shutdown does not happen.
+    const byAgent = await agentPower(this.sockets(id).agentSocket, 'powerdown').then(() => true, () => false)
+    // QEMU may have gone meanwhile (a Force off during the agent's try): then it only ends.
+    const powerButton = (): Promise<void> =>
+      this.ctl(id, 'system_powerdown').then(() => undefined, (error: unknown) => {
+        if (isAlive(pid) && this.runOf(id, pid)?.forced !== true) throw error
+      })
+    if (!byAgent) await powerButton()
+    let exited = await waitForExit(pid, byAgent ? timeoutMs / 2 : timeoutMs)
+    if (!exited && byAgent) {
+      await powerButton()
+      exited = await waitForExit(pid, timeoutMs / 2)
+    }
+    if (exited) {
       const run = this.runOf(id, pid)
       if (run !== undefined) run.powerdown = true
       return this.afterExit(id, pid)
@@ -396,6 +414,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async reboot(id: string): Promise<void> {
     await this.requireRunning(id)
     const panicked = await this.panicked(id)
+    // A running guest reboots itself through its agent (file systems synced and unmounted);
+    // without an agent that answers, or after a panic, the reset button.
+    if (!panicked && (await agentPower(this.sockets(id).agentSocket, 'reboot').then(() => true, () => false))) return
     await this.ctl(id, 'system_reset')
     // A crashed guest stays stopped through the reset until told to run.
     if (panicked) {

@@ -2,9 +2,13 @@ import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { VmDetails, VmSummary } from '../types'
 import type { VmConfig } from './config'
 import { diskDetails } from './disk-details'
+import { guestAgentInfo } from './guest-agent-commands'
 import { processArgs } from './qemu-process'
 import type { Supervisor, VmRuntime } from './supervisor'
 import type { StoredVm, VmStore } from './vm-store'
+
+/** How long the details wait for the guest agent: a guest without one must not slow them. */
+const AGENT_DETAILS_TIMEOUT_MS = 800
 
 /**
  * What the API shows of a VM: its summary (definition and runtime state) and its details,
@@ -40,11 +44,13 @@ export class VmViews {
     const summary = this.summary(vm, runtime)
     if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
     // qemu-img on each disk, and the launch plan (host facts), at once: neither needs the other.
-    const [disks, launch] = await Promise.all([
+    // The guest agent is asked at the same time, briefly: the details never wait on a guest.
+    const [disks, launch, guestAgent] = await Promise.all([
       Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir, this.supervisor.runtimeFolder('disk-details')))),
       this.launchView(vm.config, runtime),
+      runtime.pid === undefined ? undefined : guestAgentInfo(this.supervisor.agentSocket(vm.id), { timeoutMs: AGENT_DETAILS_TIMEOUT_MS }),
     ])
-    return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch }
+    return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch, ...(guestAgent ? { guestAgent } : {}) }
   }
 
   summary(vm: StoredVm, runtime: VmRuntime): VmSummary {

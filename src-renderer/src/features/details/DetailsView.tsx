@@ -103,6 +103,24 @@ export function DetailsView({ connection, id }: VmRef) {
                 ? t(`accel.${vm.accelInUse}`)
                 : t(`details.accelChoice.${vm.accel}`)}
             </dd>
+            {vm.guestAgent !== undefined && (
+              <>
+                <dt>{t('details.guestAgent')}</dt>
+                <dd>
+                  {vm.guestAgent.connected
+                    ? t('details.guestAgentConnected', { os: vm.guestAgent.os ?? t('list.unknownOs') })
+                    : t('details.guestAgentNone')}
+                </dd>
+                {vm.guestAgent.connected && (
+                  <>
+                    <dt>{t('details.ipAddresses')}</dt>
+                    <dd className="mono-soft">
+                      {vm.guestAgent.ipAddresses.length > 0 ? vm.guestAgent.ipAddresses.join(', ') : t('details.noIpAddresses')}
+                    </dd>
+                  </>
+                )}
+              </>
+            )}
             <dt>{t('details.folder')}</dt>
             <dd className="mono-soft">{vm.dir}</dd>
             {vm.disks.map((disk, index) => (
