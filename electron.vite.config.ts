@@ -35,6 +35,8 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     build: {
+      // Minified: the first-load script is what a cold load of the web UI waits for (issue 18).
+      minify: true,
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
     plugins: [react(), devOnlyCsp()],
