@@ -95,6 +95,6 @@ export function formatVm(vm: VmDetails, say: Say = sayEnglish): string {
 export function formatSnapshots(snapshots: VmSnapshot[]): string {
   if (snapshots.length === 0) return 'No snapshots. Take one with: vireo snapshot take VM NAME'
   return snapshots
-    .map((s) => `${s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${s.vmStateBytes > 0 ? 'disks+memory' : 'disks only  '}  ${s.name}`)
+    .map((s) => `${s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}  ${s.tpmState ? 'disks+memory+TPM' : s.vmStateBytes > 0 ? 'disks+memory    ' : 'disks only      '}  ${s.name}`)
     .join('\n')
 }

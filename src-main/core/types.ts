@@ -11,7 +11,16 @@ import type { PauseRecord, StopRecord, VmState } from './vms/vm-state'
 export type { HostReport } from './host/types'
 export type { SettingKey, SettingOverride, SettingsChanges, SettingsInfo, SettingsValues } from './settings-types'
 /** A snapshot of a VM's disks (one per disk, under one name). */
-export type { ImageSnapshot as VmSnapshot } from './images/types'
+import type { ImageSnapshot } from './images/types'
+
+/** A VM's snapshot: its disks' (and, taken while it ran, its memory and devices). */
+export interface VmSnapshot extends ImageSnapshot {
+  /**
+   * Whether it holds the VM's TPM state: taken with memory of a VM with a TPM (QEMU saves the
+   * emulated TPM with the other devices). A disk-only snapshot leaves the TPM as it is.
+   */
+  tpmState: boolean
+}
 
 export interface OsInfo {
   id: string

@@ -16,7 +16,7 @@ export async function listDomainSnapshots(call: VirshCall, uuid: string): Promis
       const state = /<state>([^<]+)<\/state>/.exec(xml)?.[1] ?? 'shutoff'
       // libvirt says whether memory was saved, not how much: 1 stands for "with memory".
       const withMemory = state === 'running' || state === 'paused'
-      return { name, createdAt: new Date(created * 1000).toISOString(), vmStateBytes: withMemory ? 1 : 0 }
+      return { name, createdAt: new Date(created * 1000).toISOString(), vmStateBytes: withMemory ? 1 : 0, tpmState: false }
     }),
   )
 }

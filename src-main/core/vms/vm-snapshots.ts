@@ -1,6 +1,7 @@
 import { VireoError, msg } from '../errors'
 import { listSnapshots, snapshotImage } from '../images/image-snapshots'
 import type { ImageSnapshot } from '../images/types'
+import type { VmSnapshot } from '../types'
 import type { VmConfig } from './config'
 import { liveSnapshot, type QmpCall } from './live-snapshots'
 import { diskPath } from './qemu-args'
@@ -21,12 +22,14 @@ export interface SnapshotTarget {
 }
 
 /** The snapshots every disk of the VM has, oldest first; none for a VM with a raw disk. */
-export async function vmSnapshots(config: VmConfig, dir: string): Promise<ImageSnapshot[]> {
+export async function vmSnapshots(config: VmConfig, dir: string): Promise<VmSnapshot[]> {
   if (config.disks.length === 0 || config.disks.some((d) => d.format !== 'qcow2')) return []
   const [first, ...others] = await Promise.all(
     config.disks.map((disk) => listSnapshots(diskPath(disk, dir))),
   )
-  return (first ?? []).filter((s) => others.every((list) => list.some((o) => o.name === s.name)))
+  return (first ?? [])
+    .filter((s) => others.every((list) => list.some((o) => o.name === s.name)))
+    .map((s) => ({ ...s, tpmState: config.tpm && s.vmStateBytes > 0 }))
 }
 
 /**

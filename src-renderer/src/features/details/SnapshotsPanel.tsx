@@ -94,7 +94,7 @@ export function SnapshotsPanel({ vm }: { vm: VmSummary }) {
                     timeStyle: 'short',
                   })}
                 </td>
-                <td>{t(s.vmStateBytes > 0 ? 'snapshots.withMemory' : 'snapshots.diskOnly')}</td>
+                <td>{t(s.tpmState ? 'snapshots.withMemoryAndTpm' : s.vmStateBytes > 0 ? 'snapshots.withMemory' : 'snapshots.diskOnly')}</td>
                 <td className="snapshot-actions">
                   <button
                     type="button"
