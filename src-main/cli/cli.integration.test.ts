@@ -97,13 +97,13 @@ describe('vireo snapshot', () => {
     expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/No snapshots/)
     expect((await json<{ name: string }[]>('snapshot', 'take', 'CLI snaps', 'before')).map((s) => s.name)).toEqual(['before'])
     const listed = await vireo('snapshot', 'list', vm.id)
-    expect(listed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}disks only {4}before$/)
+    expect(listed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}disks only {8}before$/)
     expect((await vireo('snapshot', 'revert', 'CLI snaps', 'before')).exitCode).toBe(0)
 
     // Of the running VM, with its memory: taken and gone back to by later commands.
     expect((await vireo('start', 'CLI snaps')).exitCode).toBe(0)
     expect((await vireo('snapshot', 'take', 'CLI snaps', 'live')).exitCode).toBe(0)
-    expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/ {2}disks\+memory {2}live$/m)
+    expect((await vireo('snapshot', 'list', 'CLI snaps')).stdout).toMatch(/ {2}disks\+memory {6}live$/m)
     expect((await vireo('snapshot', 'revert', 'CLI snaps', 'live')).exitCode).toBe(0)
     const diskOnly = await vireo('snapshot', 'revert', 'CLI snaps', 'before')
     expect(diskOnly.stderr).toMatch(/holds only the disks/)

@@ -93,6 +93,10 @@ describe('successful results through the web host', () => {
     expect(await ok('updateVm', { id: vm.id, changes: { memoryMiB: 160 } })).toMatchObject({
       memoryMiB: 160,
     })
+    const withDisk = await ok<{ disks: { bus: string }[] }>('addDisk', { id: vm.id, size: '8M', bus: 'sata' })
+    expect(withDisk.disks.map((d) => d.bus)).toEqual(['virtio', 'sata'])
+    const without = await ok<{ disks: unknown[] }>('removeDisk', { id: vm.id, index: 1, deleteFile: true })
+    expect(without.disks).toHaveLength(1)
     expect(await ok('listSnapshots', { id: vm.id })).toEqual([])
     expect(await ok('takeSnapshot', { id: vm.id, name: 'before' })).toEqual([
       expect.objectContaining({ name: 'before' }),
@@ -141,8 +145,9 @@ describe('successful results through the web host', () => {
     // An ACPI shutdown needs a guest that answers it: the installed test system, in
     // supervisor.integration (shuts down through ACPI) and cli.integration (a VM's life).
     // A libvirt connection needs libvirtd: added and removed through the web host with the real
-    // one in e2e/connections.spec, and through the CLI in cli-connections.integration.
-    const elsewhere = ['shutdownVm', 'addConnection', 'removeConnection']
+    // one in e2e/connections.spec, and through the CLI in cli-connections.integration; a
+    // migration needs two libvirt daemons: libvirt-migrate.integration.
+    const elsewhere = ['shutdownVm', 'addConnection', 'removeConnection', 'migrateVm']
     expect([...proven, ...elsewhere].sort()).toEqual(Object.keys(methods).sort())
     api.ws.close()
   })
