@@ -100,12 +100,14 @@ export async function runJourney(door: JourneyDoor): Promise<void> {
     await app.console.backToList()
   })
 
-  await test.step('5. Shut down (ACPI) → stopped; Start → Force off → stopped', async () => {
+  await test.step('5. Shut down (through the guest agent) → stopped; Start → Force off → stopped', async () => {
     const app = door.app()
     await app.list.act(name, 'Shut down')
     await expect(app.list.state(name)).toHaveText('Stopped', { timeout: 120_000 })
     await expect(app.list.card(name)).toContainText('The guest shut down')
-    expect(await serialLog(app.page, id)).toContain('Vireo test OS: power button, shutting down')
+    // The test OS runs a guest agent, so Shut down goes through it (ACPI is the fallback,
+    // proven in guest-agent.integration).
+    expect(await serialLog(app.page, id)).toContain('Vireo test OS: clean poweroff by the guest agent')
     await app.list.act(name, 'Start')
     await expect(app.list.state(name)).toHaveText('Running', { timeout: 60_000 })
     await app.list.forceOff(name)
