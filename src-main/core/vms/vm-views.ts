@@ -2,19 +2,19 @@ import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { VmDetails, VmSummary } from '../types'
 import type { VmConfig } from './config'
 import { diskDetails } from './disk-details'
-import { guestAgentInfo } from './guest-agent-commands'
+import { GuestAgentCache } from './guest-agent-cache'
 import { processArgs } from './qemu-process'
 import type { Supervisor, VmRuntime } from './supervisor'
 import type { StoredVm, VmStore } from './vm-store'
-
-/** How long the details wait for the guest agent: a guest without one must not slow them. */
-const AGENT_DETAILS_TIMEOUT_MS = 800
 
 /**
  * What the API shows of a VM: its summary (definition and runtime state) and its details,
  * each naming `connection`, the connection these VMs are on.
  */
 export class VmViews {
+  /** What each running guest's agent last said: the details never wait on a guest. */
+  private readonly agents = new GuestAgentCache()
+
   constructor(
     private readonly store: VmStore,
     private readonly supervisor: Supervisor,
@@ -44,11 +44,12 @@ export class VmViews {
     const summary = this.summary(vm, runtime)
     if (!vm.ok) return { ...summary, dir: vm.dir, config: null, disks: [], argv: null, launchProblems: [] }
     // qemu-img on each disk, and the launch plan (host facts), at once: neither needs the other.
-    // The guest agent is asked at the same time, briefly: the details never wait on a guest.
+    // The guest agent is asked at the same time: briefly the first time, then its last answer is
+    // shown at once and it is asked again behind it (GuestAgentCache).
     const [disks, launch, guestAgent] = await Promise.all([
       Promise.all(vm.config.disks.map((d) => diskDetails(d, vm.dir, this.supervisor.runtimeFolder('disk-details')))),
       this.launchView(vm.config, runtime),
-      runtime.pid === undefined ? undefined : guestAgentInfo(this.supervisor.agentSocket(vm.id), { timeoutMs: AGENT_DETAILS_TIMEOUT_MS }),
+      runtime.pid === undefined ? this.agents.forget(vm.id) : this.agents.get(vm.id, runtime.pid, this.supervisor.agentSocket(vm.id)),
     ])
     return { ...summary, dir: vm.dir, config: vm.config, disks, ...launch, ...(guestAgent ? { guestAgent } : {}) }
   }
