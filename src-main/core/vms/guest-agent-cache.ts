@@ -1,11 +1,8 @@
 import type { GuestAgentInfo } from '../types'
-import type { AgentCallOptions } from './guest-agent'
 import { guestAgentInfo, NO_AGENT } from './guest-agent-commands'
 
 /** How long a first ask waits for the guest agent: a guest without one must not slow the details. */
 export const AGENT_FIRST_ASK_TIMEOUT_MS = 800
-
-type Ask = (socket: string, options: AgentCallOptions) => Promise<GuestAgentInfo>
 
 interface Entry {
   pid: number
@@ -23,10 +20,7 @@ interface Entry {
 export class GuestAgentCache {
   private readonly entries = new Map<string, Entry>()
 
-  constructor(
-    private readonly ask: Ask = guestAgentInfo,
-    private readonly timeoutMs = AGENT_FIRST_ASK_TIMEOUT_MS,
-  ) {}
+  constructor(private readonly timeoutMs = AGENT_FIRST_ASK_TIMEOUT_MS) {}
 
   get(vmId: string, pid: number, socket: string): Promise<GuestAgentInfo> {
     let entry = this.entries.get(vmId)
@@ -39,7 +33,7 @@ export class GuestAgentCache {
   }
 
   private askAgain(entry: Entry, socket: string): Promise<GuestAgentInfo> {
-    const asking = this.ask(socket, { timeoutMs: this.timeoutMs }).then(
+    const asking = guestAgentInfo(socket, { timeoutMs: this.timeoutMs }).then(
       (info) => (entry.info = info),
       () => entry.info ?? NO_AGENT,
     )
